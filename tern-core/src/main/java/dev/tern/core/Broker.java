@@ -1,0 +1,280 @@
+package dev.tern.core;
+
+import dev.tern.codec.packet.Disconnect;
+import dev.tern.codec.ReasonCode;
+import dev.tern.spi.auth.Authenticator;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MQTT broker core: sessions sharded over a fixed set of threads, the topic index, retained messages and
+ * the router. Transport-agnostic: a listener hands each new network connection to {@link #accept(Connection)}
+ * and feeds the returned {@link ClientConnection} with decoded packets.
+ */
+public final class Broker {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    private final MqttSettings settings;
+    private final Authenticator authenticator;
+    private final Clock clock;
+    private final Shard[] shards;
+    private final TopicIndex topicIndex = new TopicIndex();
+    private final RetainedStore retained = new RetainedStore();
+    private final Set<String> online = ConcurrentHashMap.newKeySet();
+    private final BrokerStats stats = new BrokerStats();
+    private final Router router;
+    private final AtomicInteger connectionCount = new AtomicInteger();
+    private volatile boolean shuttingDown;
+
+    /**
+     * @param shardExecutors one single-threaded executor per shard (e.g. the I/O event loops)
+     */
+    public Broker(MqttSettings settings, Authenticator authenticator, List<? extends EventExecutor> shardExecutors,
+                  Clock clock) {
+        if (shardExecutors.isEmpty()) {
+            throw new IllegalArgumentException("at least one shard executor is needed");
+        }
+        this.settings = settings;
+        this.authenticator = authenticator;
+        this.clock = clock;
+        this.shards = new Shard[shardExecutors.size()];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = new Shard(i, shardExecutors.get(i));
+        }
+        this.router = new Router(this, topicIndex, online);
+    }
+
+    /** Binds a new network connection to the broker; the transport calls the returned handler. */
+    public ClientConnection accept(Connection connection) {
+        connectionCount.incrementAndGet();
+        return new ClientConnection(this, connection);
+    }
+
+    public MqttSettings settings() {
+        return settings;
+    }
+
+    public BrokerStats stats() {
+        return stats;
+    }
+
+    public int subscriptionCount() {
+        return topicIndex.size();
+    }
+
+    public int retainedCount() {
+        return retained.size();
+    }
+
+    /** Connections currently open (including those not yet through CONNECT). */
+    public int connectionCount() {
+        return connectionCount.get();
+    }
+
+    public int onlineClientCount() {
+        return online.size();
+    }
+
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /**
+     * Tells every connected MQTT 5 client the server is shutting down (DISCONNECT 0x8B) and closes every
+     * connection. Completes when each shard has done so.
+     */
+    public CompletableFuture<Void> shutdown() {
+        shuttingDown = true;
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (Shard shard : shards) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            done.add(f);
+            shard.submit(new ShutdownShard(shard, f));
+        }
+        return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+    }
+
+    /** Command: close every connection of one shard. */
+    private record ShutdownShard(Shard shard, CompletableFuture<Void> done) implements Runnable {
+        @Override
+        public void run() {
+            try {
+                for (Session s : List.copyOf(shard.sessions.values())) {
+                    if (s.connection != null) {
+                        s.connection.closeByServer(Disconnect.of(ReasonCode.SERVER_SHUTTING_DOWN), false);
+                    }
+                }
+            } finally {
+                done.complete(null);
+            }
+        }
+    }
+
+    // ---- package-private collaboration with ClientConnection and the router ----
+
+    Clock clock() {
+        return clock;
+    }
+
+    long now() {
+        return clock.millis();
+    }
+
+    Authenticator authenticator() {
+        return authenticator;
+    }
+
+    TopicIndex topicIndex() {
+        return topicIndex;
+    }
+
+    RetainedStore retained() {
+        return retained;
+    }
+
+    Shard[] shards() {
+        return shards;
+    }
+
+    int shardIndex(String clientId) {
+        return Math.floorMod(clientId.hashCode(), shards.length);
+    }
+
+    Shard shardFor(String clientId) {
+        return shards[shardIndex(clientId)];
+    }
+
+    void connectionClosed() {
+        connectionCount.decrementAndGet();
+    }
+
+    void markOnline(String clientId, boolean isOnline) {
+        if (isOnline) {
+            online.add(clientId);
+        } else {
+            online.remove(clientId);
+        }
+    }
+
+    /**
+     * Publishes an application message: stores or clears the retained message, then routes it. Runs on the
+     * publisher's shard (or the shard of the session whose will it is). Returns the number of matching sessions.
+     */
+    int publish(Message message) {
+        stats.messagesReceived.increment();
+        if (message.retain()) {
+            retained.put(message);
+        }
+        return router.route(message);
+    }
+
+    /** Hands one routed message to one session; runs on the session's shard. */
+    void deliver(Session session, Message message, Delivery delivery) {
+        boolean retain = delivery.retainAsPublished() && message.retain();
+        Outbound out = new Outbound(message, delivery.qos(), retain, delivery.subscriptionIds(),
+                delivery.sharedVia());
+        ClientConnection c = session.connection;
+        if (c == null && delivery.qos() == 0 && !settings.queueQos0()) {
+            stats.dropped(DropReason.QOS0_NOT_QUEUED);
+            return;
+        }
+        session.out.deliver(out, c, now());
+    }
+
+    /**
+     * A shared subscriber went offline: what it had not acknowledged (and what was queued for it) through a
+     * shared subscription goes to another online member of the group, where there is one.
+     */
+    void rerouteShared(Session session) {
+        List<Outbound> moved = session.out.takeUnacknowledged(
+                o -> o.sharedVia() != null && router.rerouteShared(o, session.clientId));
+        if (!moved.isEmpty()) {
+            LOG.debug("moved {} messages of shared subscriptions from {} to other members", moved.size(),
+                    session.clientId);
+        }
+    }
+
+    /** Ends a session for good: its subscriptions leave the index, a pending will goes out. On its shard. */
+    void endSession(Session session) {
+        session.cancelTimers();
+        if (session.willTimer != null) {
+            session.willTimer.cancel(false);
+            session.willTimer = null;
+        }
+        Message will = session.pendingWill;
+        session.pendingWill = null;
+        for (SubscriptionEntry e : session.subscriptions.values()) {
+            topicIndex.unsubscribe(e.clientId(), e.filter(), e.shareGroup());
+        }
+        session.subscriptions.clear();
+        session.out.clear();
+        session.inboundQos2.clear();
+        if (session.shard.sessions.get(session.clientId) == session) {
+            session.shard.sessions.remove(session.clientId);
+        }
+        if (will != null) {
+            publish(will);
+        }
+        LOG.debug("session {} ended", session.clientId);
+    }
+
+    /**
+     * The connection of a session went away: keep the session until its expiry (publishing a delayed will when
+     * due), or end it now. On the session's shard.
+     */
+    void sessionOffline(Session session, Message will, long willDelaySeconds) {
+        long expiry = session.expiryInterval;
+        if (expiry == 0) {
+            if (will != null) {
+                session.pendingWill = will;
+            }
+            endSession(session);
+            return;
+        }
+        if (will != null) {
+            if (willDelaySeconds <= 0) {
+                publish(will);
+            } else {
+                session.pendingWill = will;
+                long delayMs = Math.min(willDelaySeconds, expiry) * 1000L;
+                session.willTimer = session.shard.schedule(new PublishDelayedWill(this, session), delayMs);
+            }
+        }
+        if (expiry != MqttSettings.SESSION_NEVER_EXPIRES) {
+            session.expiryTimer = session.shard.schedule(new ExpireSession(this, session), expiry * 1000L);
+        }
+    }
+
+    /** Command: a will delay ran out while its session still lives. */
+    private record PublishDelayedWill(Broker broker, Session session) implements Runnable {
+        @Override
+        public void run() {
+            Message will = session.pendingWill;
+            session.pendingWill = null;
+            session.willTimer = null;
+            if (will != null && session.connection == null) {
+                broker.publish(will);
+            }
+        }
+    }
+
+    /** Command: the session expiry interval ran out while the client stayed away. */
+    private record ExpireSession(Broker broker, Session session) implements Runnable {
+        @Override
+        public void run() {
+            session.expiryTimer = null;
+            if (session.connection == null && session.shard.sessions.get(session.clientId) == session) {
+                LOG.debug("session {} expired", session.clientId);
+                broker.endSession(session);
+            }
+        }
+    }
+}

@@ -1,0 +1,688 @@
+package dev.tern.core;
+
+import dev.tern.codec.MqttVersion;
+import dev.tern.codec.ReasonCode;
+import dev.tern.codec.packet.Auth;
+import dev.tern.codec.packet.Connack;
+import dev.tern.codec.packet.Connect;
+import dev.tern.codec.packet.Disconnect;
+import dev.tern.codec.packet.MqttPacket;
+import dev.tern.codec.packet.PingReq;
+import dev.tern.codec.packet.PingResp;
+import dev.tern.codec.packet.PubAck;
+import dev.tern.codec.packet.PubComp;
+import dev.tern.codec.packet.PubRec;
+import dev.tern.codec.packet.PubRel;
+import dev.tern.codec.packet.Publish;
+import dev.tern.codec.packet.PublishProperties;
+import dev.tern.codec.packet.SubAck;
+import dev.tern.codec.packet.Subscribe;
+import dev.tern.codec.packet.Subscription;
+import dev.tern.codec.packet.UnsubAck;
+import dev.tern.codec.packet.Unsubscribe;
+import dev.tern.codec.packet.Will;
+import dev.tern.spi.auth.AuthRequest;
+import dev.tern.spi.auth.AuthResult;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol state of one network connection. The transport calls the {@code on...} methods from the
+ * connection's I/O thread; from CONNECT on, every packet is handled on the shard of the client id, which also
+ * owns the session, so session takeover and all per-client state need no locks.
+ */
+public final class ClientConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+
+    private enum State { NEW, CONNECTED, CLOSED }
+
+    private final Broker broker;
+    private final Connection connection;
+    private final MqttSettings settings;
+
+    /** Chosen on the I/O thread at CONNECT, before the first command is handed to the shard. */
+    private Shard shard;
+    private boolean closedReported;
+
+    // ---- owned by the shard from CONNECT on ----
+    private State state = State.NEW;
+    private MqttVersion version = MqttVersion.V3_1_1;
+    private String clientId;
+    private String username;
+    private Session session;
+    private long keepAliveTimeoutNanos;
+    private long lastActivityNanos;
+    private ScheduledFuture<?> keepAliveTimer;
+    private Will will;
+    private long connectSessionExpiry;
+    private int clientReceiveMaximum;
+    private long clientMaxPacketSize;
+    private int clientTopicAliasMaximum;
+    private String[] inboundAliases;
+    private Map<String, Integer> outboundAliases;
+
+    ClientConnection(Broker broker, Connection connection) {
+        this.broker = broker;
+        this.connection = connection;
+        this.settings = broker.settings();
+        this.clientReceiveMaximum = settings.receiveMaximum();
+    }
+
+    // ================= transport side (I/O thread) =================
+
+    /** A decoded packet arrived. */
+    public void onPacket(MqttPacket packet) {
+        if (shard != null) {
+            shard.run(new HandlePacket(this, packet));
+            return;
+        }
+        if (!(packet instanceof Connect connect)) {
+            LOG.info("closing {}: first packet was {} instead of CONNECT [MQTT-3.1.0-1]",
+                    connection.remoteAddress(), packet.type());
+            connection.close();
+            return;
+        }
+        connection.setVersion(connect.version());
+        String id = connect.clientId();
+        boolean assigned = false;
+        if (id.isEmpty()) {
+            if (connect.version() != MqttVersion.V5 && !connect.cleanStart()) {
+                refuseEarly(connect, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                        "empty client id needs clean session [MQTT-3.1.3-8]");
+                return;
+            }
+            if (!settings.allowZeroLengthClientId()) {
+                refuseEarly(connect, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "empty client ids are not allowed");
+                return;
+            }
+            id = "tern-" + UUID.randomUUID();
+            assigned = true;
+        } else if (id.length() > settings.maxClientIdLength()) {
+            refuseEarly(connect, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                    "client id longer than " + settings.maxClientIdLength());
+            return;
+        }
+        shard = broker.shardFor(id);
+        shard.run(new HandleConnect(this, connect, id, assigned));
+    }
+
+    /**
+     * The bytes broke a protocol rule. {@code connectVersion} is the version of the CONNECT being decoded when
+     * {@code inConnect}, else ignored.
+     */
+    public void onDecodeFailure(int reasonCode, String message, MqttVersion connectVersion, boolean inConnect) {
+        if (shard != null) {
+            shard.run(new HandleDecodeFailure(this, reasonCode, message));
+            return;
+        }
+        LOG.info("closing {}: bad CONNECT: {} ({})", connection.remoteAddress(), message,
+                ReasonCode.describe(reasonCode));
+        if (!inConnect) {
+            connection.close();
+            return;
+        }
+        if (reasonCode == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION && connectVersion != MqttVersion.V5) {
+            connection.setVersion(MqttVersion.V3_1_1);
+            connection.sendAndClose(Connack.of(false, ReasonCode.V3_UNACCEPTABLE_PROTOCOL_VERSION));
+        } else if (connectVersion == MqttVersion.V5) {
+            connection.setVersion(MqttVersion.V5);
+            connection.sendAndClose(Connack.of(false, reasonCode));
+        } else {
+            connection.close();
+        }
+    }
+
+    /** The socket closed (either side). Called once. */
+    public void onClosed() {
+        if (closedReported) {
+            return;
+        }
+        closedReported = true;
+        broker.connectionClosed();
+        if (shard != null) {
+            shard.submit(new HandleConnectionLost(this));
+        }
+    }
+
+    /** The socket can take writes again after having been full. */
+    public void onWritable() {
+        if (shard != null) {
+            shard.run(new HandleWritable(this));
+        }
+    }
+
+    private void refuseEarly(Connect connect, int v5Code, String why) {
+        LOG.info("refused {} from {}: {}", connect.clientId(), connection.remoteAddress(), why);
+        int code = connect.version() == MqttVersion.V5 ? v5Code : v3Code(v5Code);
+        connection.sendAndClose(Connack.of(false, code));
+    }
+
+    private static int v3Code(int v5Code) {
+        return switch (v5Code) {
+            case ReasonCode.UNSUPPORTED_PROTOCOL_VERSION -> ReasonCode.V3_UNACCEPTABLE_PROTOCOL_VERSION;
+            case ReasonCode.CLIENT_IDENTIFIER_NOT_VALID -> ReasonCode.V3_IDENTIFIER_REJECTED;
+            case ReasonCode.BAD_USER_NAME_OR_PASSWORD -> ReasonCode.V3_BAD_USER_NAME_OR_PASSWORD;
+            case ReasonCode.NOT_AUTHORIZED -> ReasonCode.V3_NOT_AUTHORIZED;
+            default -> ReasonCode.V3_SERVER_UNAVAILABLE;
+        };
+    }
+
+    // ================= commands handed to the shard =================
+
+    private record HandleConnect(ClientConnection c, Connect connect, String clientId, boolean assigned)
+            implements Runnable {
+        @Override
+        public void run() {
+            c.connect(connect, clientId, assigned);
+        }
+    }
+
+    private record HandlePacket(ClientConnection c, MqttPacket packet) implements Runnable {
+        @Override
+        public void run() {
+            c.handle(packet);
+        }
+    }
+
+    private record HandleDecodeFailure(ClientConnection c, int reasonCode, String message) implements Runnable {
+        @Override
+        public void run() {
+            c.protocolError(reasonCode, message);
+        }
+    }
+
+    private record HandleConnectionLost(ClientConnection c) implements Runnable {
+        @Override
+        public void run() {
+            c.connectionLost();
+        }
+    }
+
+    private record HandleWritable(ClientConnection c) implements Runnable {
+        @Override
+        public void run() {
+            if (c.state == State.CONNECTED) {
+                c.session.out.drain(c, c.broker.now());
+            }
+        }
+    }
+
+    private record CheckKeepAlive(ClientConnection c) implements Runnable {
+        @Override
+        public void run() {
+            c.checkKeepAlive();
+        }
+    }
+
+    // ================= shard side =================
+
+    private void connect(Connect c, String id, boolean assigned) {
+        if (state != State.NEW) {
+            return;
+        }
+        version = c.version();
+        clientId = id;
+        username = c.username();
+        boolean v5 = version == MqttVersion.V5;
+        if (closedReported) {
+            state = State.CLOSED;
+            return;
+        }
+        if (broker.isShuttingDown()) {
+            refuse(ReasonCode.SERVER_UNAVAILABLE, "server shutting down");
+            return;
+        }
+        if (v5 && c.authenticationMethod() != null) {
+            refuse(ReasonCode.BAD_AUTHENTICATION_METHOD,
+                    "authentication method '" + c.authenticationMethod() + "' is not supported");
+            return;
+        }
+        AuthResult auth = broker.authenticator().authenticate(new AuthRequest(id, c.username(), c.password(),
+                connection.remoteAddress(), connection.listener()));
+        if (auth == AuthResult.BAD_CREDENTIALS) {
+            refuse(ReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad user name or password");
+            return;
+        }
+        if (auth == AuthResult.NOT_AUTHORIZED) {
+            refuse(ReasonCode.NOT_AUTHORIZED, "not authorized");
+            return;
+        }
+
+        int keepAlive = c.keepAlive();
+        Integer serverKeepAlive = null;
+        if (v5 && settings.maxKeepAlive() < 65535 && (keepAlive == 0 || keepAlive > settings.maxKeepAlive())) {
+            keepAlive = settings.maxKeepAlive();
+            serverKeepAlive = keepAlive;
+        }
+        long expiry;
+        Long grantedExpiry = null;
+        if (v5) {
+            expiry = Math.min(c.sessionExpiryInterval(), settings.maxSessionExpiryInterval());
+            if (expiry != c.sessionExpiryInterval()) {
+                grantedExpiry = expiry;
+            }
+        } else if (c.cleanStart()) {
+            expiry = 0;
+        } else {
+            long seconds = settings.persistentClientExpiration().toSeconds();
+            expiry = seconds == 0 ? MqttSettings.SESSION_NEVER_EXPIRES : seconds;
+        }
+        connectSessionExpiry = expiry;
+        clientReceiveMaximum = v5 ? c.receiveMaximum() : settings.receiveMaximum();
+        clientMaxPacketSize = v5 ? c.maximumPacketSize() : 0;
+        clientTopicAliasMaximum = v5 ? c.topicAliasMaximum() : 0;
+        will = c.will();
+
+        Shard home = shard;
+        Session existing = home.sessions.get(id);
+        if (existing != null && existing.connection != null) {
+            existing.connection.takenOver(c.cleanStart());
+        }
+        boolean sessionPresent;
+        if (existing == null || c.cleanStart()) {
+            if (existing != null) {
+                broker.endSession(existing);
+            }
+            session = new Session(id, home, new PublishOutFlow(settings, broker.stats()));
+            home.sessions.put(id, session);
+            sessionPresent = false;
+        } else {
+            session = existing;
+            session.cancelTimers();
+            if (session.willTimer != null) {
+                session.willTimer.cancel(false);
+                session.willTimer = null;
+            }
+            session.pendingWill = null;
+            sessionPresent = true;
+        }
+        session.connection = this;
+        session.expiryInterval = expiry;
+        broker.markOnline(id, true);
+        broker.stats().connects.increment();
+        state = State.CONNECTED;
+
+        if (v5) {
+            connection.send(new Connack(sessionPresent, ReasonCode.SUCCESS, grantedExpiry,
+                    settings.receiveMaximum() == 65535 ? null : settings.receiveMaximum(), null, null,
+                    (long) settings.maxPacketSize(), assigned ? id : null,
+                    settings.topicAliasMaximum() == 0 ? null : settings.topicAliasMaximum(), null, null, null,
+                    null, serverKeepAlive, null, null, null, null, List.of()));
+        } else {
+            connection.send(Connack.of(sessionPresent, ReasonCode.V3_ACCEPTED));
+        }
+        LOG.info("client {} connected from {} on {} (MQTT {}, {}, keepalive {}s{})", id,
+                connection.remoteAddress(), connection.listener(), version.displayName(),
+                c.cleanStart() ? "clean start" : "resume" + (sessionPresent ? "d session" : " (no session)"),
+                keepAlive, username == null ? "" : ", user " + username);
+
+        lastActivityNanos = System.nanoTime();
+        if (keepAlive > 0) {
+            keepAliveTimeoutNanos = keepAlive * 1_500_000_000L;
+            keepAliveTimer = shard.schedule(new CheckKeepAlive(this), keepAliveTimeoutNanos / 1_000_000);
+        }
+        if (sessionPresent) {
+            long now = broker.now();
+            session.out.resendInflight(this, now);
+            session.out.drain(this, now);
+        }
+    }
+
+    private void refuse(int v5Code, String why) {
+        LOG.info("refused client {} from {}: {}", clientId, connection.remoteAddress(), why);
+        state = State.CLOSED;
+        int code = version == MqttVersion.V5 ? v5Code : v3Code(v5Code);
+        connection.sendAndClose(Connack.of(false, code));
+    }
+
+    private void handle(MqttPacket packet) {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        lastActivityNanos = System.nanoTime();
+        if (packet instanceof Publish p) {
+            onPublish(p);
+        } else if (packet instanceof PubAck a) {
+            if (session.out.onPubAck(a.packetId())) {
+                session.out.drain(this, broker.now());
+            }
+        } else if (packet instanceof PubRec r) {
+            onPubRec(r);
+        } else if (packet instanceof PubRel r) {
+            boolean known = session.inboundQos2.remove(r.packetId());
+            connection.send(PubComp.of(r.packetId(), known || version != MqttVersion.V5
+                    ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND));
+        } else if (packet instanceof PubComp c) {
+            if (session.out.onPubComp(c.packetId())) {
+                session.out.drain(this, broker.now());
+            }
+        } else if (packet instanceof Subscribe s) {
+            onSubscribe(s);
+        } else if (packet instanceof Unsubscribe u) {
+            onUnsubscribe(u);
+        } else if (packet instanceof PingReq) {
+            connection.send(PingResp.INSTANCE);
+        } else if (packet instanceof Disconnect d) {
+            onDisconnect(d);
+        } else if (packet instanceof Connect) {
+            protocolError(ReasonCode.PROTOCOL_ERROR, "second CONNECT [MQTT-3.1.0-2]");
+        } else if (packet instanceof Auth) {
+            protocolError(ReasonCode.PROTOCOL_ERROR, "AUTH without an authentication method in CONNECT");
+        } else {
+            protocolError(ReasonCode.PROTOCOL_ERROR, packet.type() + " is not sent by clients");
+        }
+    }
+
+    private void onPublish(Publish p) {
+        String topic = p.topic();
+        PublishProperties props = p.properties();
+        Integer alias = props.topicAlias();
+        if (alias != null) {
+            if (alias == 0 || alias > settings.topicAliasMaximum()) {
+                protocolError(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " outside 1.."
+                        + settings.topicAliasMaximum());
+                return;
+            }
+            if (inboundAliases == null) {
+                inboundAliases = new String[settings.topicAliasMaximum() + 1];
+            }
+            if (topic.isEmpty()) {
+                topic = inboundAliases[alias];
+                if (topic == null) {
+                    protocolError(ReasonCode.PROTOCOL_ERROR, "topic alias " + alias + " was never set");
+                    return;
+                }
+            } else {
+                inboundAliases[alias] = topic;
+            }
+            props = props.withTopicAlias(null);
+        }
+        if (!TopicFilter.isValidTopicName(topic)) {
+            protocolError(ReasonCode.TOPIC_NAME_INVALID, "invalid topic name '" + topic + "'");
+            return;
+        }
+        int qos = p.qos();
+        if (qos == 2) {
+            if (session.inboundQos2.contains(p.packetId())) {
+                // a resend before PUBREL: acknowledged again, not delivered again [MQTT-4.3.3-10]
+                connection.send(PubRec.of(p.packetId()));
+                return;
+            }
+            if (session.inboundQos2.size() >= settings.receiveMaximum()) {
+                protocolError(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + settings.receiveMaximum()
+                        + " unacknowledged QoS 2 messages");
+                return;
+            }
+        }
+        long now = broker.now();
+        Long expiry = props.messageExpiryInterval();
+        long expiresAt = expiry == null ? 0 : now + expiry * 1000L;
+        Message message = new Message(topic, p.payload(), qos, p.retain(), props, clientId, expiresAt);
+        int matched = broker.publish(message);
+        int code = version == MqttVersion.V5 && matched == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS
+                : ReasonCode.SUCCESS;
+        if (qos == 1) {
+            connection.send(PubAck.of(p.packetId(), code));
+        } else if (qos == 2) {
+            session.inboundQos2.add(p.packetId());
+            connection.send(PubRec.of(p.packetId(), code));
+        }
+    }
+
+    private void onPubRec(PubRec r) {
+        boolean failed = ReasonCode.isError(r.reasonCode());
+        boolean known = session.out.onPubRec(r.packetId(), failed);
+        if (failed) {
+            session.out.drain(this, broker.now());
+            return;
+        }
+        sendPubRel(r.packetId(), known || version != MqttVersion.V5
+                ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND);
+    }
+
+    private void onSubscribe(Subscribe s) {
+        List<Integer> codes = new ArrayList<>(s.subscriptions().size());
+        List<SubscriptionEntry> retainedFor = new ArrayList<>();
+        boolean v5 = version == MqttVersion.V5;
+        for (Subscription sub : s.subscriptions()) {
+            TopicFilter.Parsed parsed = TopicFilter.parse(sub.topicFilter());
+            if (parsed == null) {
+                LOG.debug("client {}: invalid topic filter '{}'", clientId, sub.topicFilter());
+                codes.add(v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.V3_SUBACK_FAILURE);
+                continue;
+            }
+            if (parsed.shareGroup() != null && sub.noLocal()) {
+                protocolError(ReasonCode.PROTOCOL_ERROR, "no local on a shared subscription [MQTT-3.8.3-4]");
+                return;
+            }
+            SubscriptionEntry entry = new SubscriptionEntry(clientId, parsed.filter(), parsed.shareGroup(),
+                    sub.qos(), sub.noLocal(), sub.retainAsPublished(), sub.retainHandling(),
+                    s.subscriptionIdentifier());
+            boolean isNew = session.subscriptions.put(sub.topicFilter(), entry) == null;
+            broker.topicIndex().subscribe(entry);
+            codes.add(sub.qos());
+            if (!entry.isShared() && (sub.retainHandling() == 0 || (sub.retainHandling() == 1 && isNew))) {
+                retainedFor.add(entry);
+            }
+        }
+        connection.send(new SubAck(s.packetId(), null, List.of(), codes));
+        long now = broker.now();
+        for (SubscriptionEntry entry : retainedFor) {
+            List<Integer> ids = entry.subscriptionId() == null ? List.of() : List.of(entry.subscriptionId());
+            broker.retained().match(entry.filter(), now, m -> session.out.deliver(
+                    new Outbound(m, Math.min(m.qos(), entry.qos()), true, ids, null), this, now));
+        }
+    }
+
+    private void onUnsubscribe(Unsubscribe u) {
+        List<Integer> codes = new ArrayList<>(u.topicFilters().size());
+        for (String filter : u.topicFilters()) {
+            SubscriptionEntry removed = session.subscriptions.remove(filter);
+            if (removed != null) {
+                broker.topicIndex().unsubscribe(clientId, removed.filter(), removed.shareGroup());
+                codes.add(ReasonCode.SUCCESS);
+            } else {
+                codes.add(ReasonCode.NO_SUBSCRIPTION_EXISTED);
+            }
+        }
+        connection.send(new UnsubAck(u.packetId(), null, List.of(),
+                version == MqttVersion.V5 ? codes : List.of()));
+    }
+
+    private void onDisconnect(Disconnect d) {
+        Long newExpiry = d.sessionExpiryInterval();
+        if (newExpiry != null) {
+            if (connectSessionExpiry == 0 && newExpiry != 0) {
+                protocolError(ReasonCode.PROTOCOL_ERROR,
+                        "session expiry set at DISCONNECT after 0 at CONNECT [MQTT-3.14.2-2]");
+                return;
+            }
+            session.expiryInterval = Math.min(newExpiry, settings.maxSessionExpiryInterval());
+        }
+        boolean sendWill = d.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL_MESSAGE;
+        LOG.info("client {} disconnected ({})", clientId, version == MqttVersion.V5
+                ? ReasonCode.describe(d.reasonCode()) : "DISCONNECT");
+        state = State.CLOSED;
+        connection.close();
+        goOffline(sendWill);
+    }
+
+    /** A rule was broken: MQTT 5 clients get DISCONNECT with the reason first; then the connection closes. */
+    void protocolError(int reasonCode, String why) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        LOG.info("closing client {} from {}: {} ({})", clientId, connection.remoteAddress(), why,
+                ReasonCode.describe(reasonCode));
+        if (state == State.NEW) {
+            state = State.CLOSED;
+            connection.close();
+            return;
+        }
+        closeByServer(Disconnect.of(reasonCode, why), true);
+    }
+
+    /** Closes from the server side, sending the DISCONNECT to MQTT 5 clients. */
+    void closeByServer(Disconnect disconnect, boolean publishWill) {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        state = State.CLOSED;
+        if (version == MqttVersion.V5) {
+            connection.sendAndClose(disconnect);
+        } else {
+            connection.close();
+        }
+        goOffline(publishWill);
+    }
+
+    /** Another connection took this client id over [MQTT-3.1.4-3]. */
+    private void takenOver(boolean newCleanStart) {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        LOG.info("client {} from {} taken over by a new connection", clientId, connection.remoteAddress());
+        state = State.CLOSED;
+        if (version == MqttVersion.V5) {
+            connection.sendAndClose(Disconnect.of(ReasonCode.SESSION_TAKEN_OVER));
+        } else {
+            connection.close();
+        }
+        stopKeepAlive();
+        // the will goes out unless the session resumes before a will delay runs out
+        if (will != null && (newCleanStart || will.delayInterval() == 0)) {
+            broker.publish(willMessage());
+        }
+        will = null;
+        session.connection = null;
+    }
+
+    private void connectionLost() {
+        if (state == State.CONNECTED) {
+            LOG.info("client {} connection lost", clientId);
+            state = State.CLOSED;
+            goOffline(true);
+        }
+        state = State.CLOSED;
+    }
+
+    private void goOffline(boolean publishWill) {
+        stopKeepAlive();
+        if (session == null || session.connection != this) {
+            return;
+        }
+        session.connection = null;
+        broker.markOnline(clientId, false);
+        broker.rerouteShared(session);
+        Message willMessage = publishWill && will != null ? willMessage() : null;
+        long delay = will == null ? 0 : will.delayInterval();
+        will = null;
+        broker.sessionOffline(session, willMessage, delay);
+    }
+
+    private Message willMessage() {
+        PublishProperties props = will.properties();
+        Long expiry = props.messageExpiryInterval();
+        long now = broker.now();
+        return new Message(will.topic(), will.payload(), will.qos(), will.retain(), props, clientId,
+                expiry == null ? 0 : now + expiry * 1000L);
+    }
+
+    private void stopKeepAlive() {
+        if (keepAliveTimer != null) {
+            keepAliveTimer.cancel(false);
+            keepAliveTimer = null;
+        }
+    }
+
+    private void checkKeepAlive() {
+        keepAliveTimer = null;
+        if (state != State.CONNECTED) {
+            return;
+        }
+        long idle = System.nanoTime() - lastActivityNanos;
+        if (idle >= keepAliveTimeoutNanos) {
+            LOG.info("client {} keep alive timeout", clientId);
+            closeByServer(Disconnect.of(ReasonCode.KEEP_ALIVE_TIMEOUT), true);
+        } else {
+            keepAliveTimer = shard.schedule(new CheckKeepAlive(this),
+                    Math.max(1, (keepAliveTimeoutNanos - idle) / 1_000_000));
+        }
+    }
+
+    // ================= outbound, called by the session's PublishOutFlow =================
+
+    boolean isWritable() {
+        return connection.isWritable();
+    }
+
+    int clientReceiveMaximum() {
+        return clientReceiveMaximum;
+    }
+
+    /** Sends one PUBLISH; false when it was dropped because it exceeds the client's maximum packet size. */
+    boolean sendPublish(Outbound out, int packetId, boolean dup, long now) {
+        Message m = out.message();
+        Publish publish;
+        if (version == MqttVersion.V5) {
+            PublishProperties props = m.properties();
+            Long remaining = m.remainingExpirySeconds(now);
+            if (remaining != null || !out.subscriptionIds().isEmpty()) {
+                props = new PublishProperties(props.payloadFormatIndicator(), remaining, null,
+                        props.responseTopic(), props.correlationData(), props.contentType(),
+                        out.subscriptionIds(), props.userProperties());
+            }
+            publish = new Publish(dup, out.qos(), out.retain(), m.topic(), packetId, props, m.payload());
+            int size = connection.encodedSize(publish);
+            if (clientMaxPacketSize > 0 && size > clientMaxPacketSize) {
+                broker.stats().dropped(DropReason.TOO_LARGE);
+                LOG.debug("dropped message on {} for {}: {} bytes exceed the client's maximum packet size {}",
+                        m.topic(), clientId, size, clientMaxPacketSize);
+                return false;
+            }
+            publish = withOutboundAlias(publish, size);
+        } else {
+            publish = new Publish(dup, out.qos(), out.retain(), m.topic(), packetId, PublishProperties.EMPTY,
+                    m.payload());
+        }
+        connection.send(publish);
+        broker.stats().messagesSent.increment();
+        return true;
+    }
+
+    private Publish withOutboundAlias(Publish publish, int size) {
+        if (clientTopicAliasMaximum == 0) {
+            return publish;
+        }
+        if (outboundAliases == null) {
+            outboundAliases = new HashMap<>();
+        }
+        Integer alias = outboundAliases.get(publish.topic());
+        if (alias != null) {
+            return new Publish(publish.dup(), publish.qos(), publish.retain(), "", publish.packetId(),
+                    publish.properties().withTopicAlias(alias), publish.payload());
+        }
+        if (outboundAliases.size() >= clientTopicAliasMaximum
+                || (clientMaxPacketSize > 0 && size + 3 > clientMaxPacketSize)) {
+            return publish;
+        }
+        int next = outboundAliases.size() + 1;
+        outboundAliases.put(publish.topic(), next);
+        return new Publish(publish.dup(), publish.qos(), publish.retain(), publish.topic(), publish.packetId(),
+                publish.properties().withTopicAlias(next), publish.payload());
+    }
+
+    void sendPubRel(int packetId) {
+        sendPubRel(packetId, ReasonCode.SUCCESS);
+    }
+
+    private void sendPubRel(int packetId, int reasonCode) {
+        connection.send(PubRel.of(packetId, reasonCode));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.tern.core;
+
+import dev.tern.codec.MqttVersion;
+import dev.tern.codec.packet.MqttPacket;
+import java.net.InetSocketAddress;
+
+/**
+ * The port through which core talks to one network connection. Implemented by the transport; every method may
+ * be called from any thread, and packets sent from one thread reach the wire in the order they were sent.
+ */
+public interface Connection {
+
+    /** Encodes and writes the packet with the connection's protocol version. */
+    void send(MqttPacket packet);
+
+    /** Sends the packet, then closes the connection once it has been written. */
+    void sendAndClose(MqttPacket packet);
+
+    /** Closes the connection without sending anything. */
+    void close();
+
+    /** False while the socket's outbound buffer is above its high-water mark (a client that does not read). */
+    boolean isWritable();
+
+    /** The protocol version used to encode what {@link #send} writes; set once CONNECT is understood. */
+    void setVersion(MqttVersion version);
+
+    /** The exact number of bytes the packet takes on this connection's wire. */
+    int encodedSize(MqttPacket packet);
+
+    InetSocketAddress remoteAddress();
+
+    /** The listener this connection came in on, e.g. "tcp 127.0.0.1:1883". */
+    String listener();
+}

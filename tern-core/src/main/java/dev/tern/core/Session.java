@@ -1,0 +1,41 @@
+package dev.tern.core;
+
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The broker-side state of one client id, which outlives connections while its expiry allows: subscriptions,
+ * the outbound flow, the inbound QoS 2 packet ids, a will waiting for its delay. Owned by one shard's thread.
+ */
+final class Session {
+    final String clientId;
+    final Shard shard;
+    final PublishOutFlow out;
+    /** Keyed by the filter as the client wrote it (with any $share prefix). */
+    final Map<String, SubscriptionEntry> subscriptions = new HashMap<>();
+    /** QoS 2 packet ids received (PUBREC sent) and not yet released by PUBREL. */
+    final Set<Integer> inboundQos2 = new HashSet<>();
+    /** The connection currently bound, or null while offline. */
+    ClientConnection connection;
+    /** Seconds the session lives after its connection closes; {@link MqttSettings#SESSION_NEVER_EXPIRES} = never. */
+    long expiryInterval;
+    ScheduledFuture<?> expiryTimer;
+    ScheduledFuture<?> willTimer;
+    Message pendingWill;
+
+    Session(String clientId, Shard shard, PublishOutFlow out) {
+        this.clientId = clientId;
+        this.shard = shard;
+        this.out = out;
+    }
+
+    void cancelTimers() {
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+            expiryTimer = null;
+        }
+    }
+}

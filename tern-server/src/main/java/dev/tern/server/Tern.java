@@ -1,0 +1,116 @@
+package dev.tern.server;
+
+import dev.tern.core.MqttSettings;
+import dev.tern.server.config.BrokerConfig;
+import dev.tern.server.config.ListenerConfig;
+import java.util.List;
+
+/**
+ * The embeddable broker.
+ *
+ * <pre>{@code
+ * try (Tern tern = Tern.builder().port(0).build()) {
+ *     int port = tern.start();
+ *     // connect clients to 127.0.0.1:port
+ * }
+ * }</pre>
+ */
+public final class Tern implements AutoCloseable {
+    private final BrokerConfig config;
+    private final BrokerRuntime runtime;
+
+    private Tern(BrokerConfig config) {
+        this.config = config;
+        this.runtime = new BrokerRuntime(config);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds every listener and starts serving. Returns the port of the first listener (useful with port 0). */
+    public int start() {
+        runtime.start();
+        return port();
+    }
+
+    /** The bound port of the first listener. */
+    public int port() {
+        return runtime.boundPorts().get(0);
+    }
+
+    /** The bound ports of all listeners, in configuration order. */
+    public List<Integer> ports() {
+        return runtime.boundPorts();
+    }
+
+    /** The listeners as bound, e.g. "tcp 127.0.0.1:1883", for logs and the ready line. */
+    public List<String> listenerDescriptions() {
+        return runtime.describeListeners();
+    }
+
+    /** The running core, for statistics; null before {@link #start()}. */
+    public dev.tern.core.Broker broker() {
+        return runtime.broker();
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    /** Stops accepting, tells MQTT 5 clients the server is shutting down (0x8B), closes everything. Idempotent. */
+    @Override
+    public void close() {
+        runtime.stop();
+    }
+
+    /** Builds a {@link Tern} from a configuration, with shortcuts for the common settings. */
+    public static final class Builder {
+        private BrokerConfig config = BrokerConfig.defaults();
+        private Integer port;
+        private String bind;
+
+        private Builder() {
+        }
+
+        /** The whole configuration; {@link #port} and {@link #bind} still override the first listener. */
+        public Builder config(BrokerConfig newConfig) {
+            this.config = newConfig;
+            return this;
+        }
+
+        /** Port of the first listener; 0 picks a free one. */
+        public Builder port(int newPort) {
+            this.port = newPort;
+            return this;
+        }
+
+        /** Address of the first listener. */
+        public Builder bind(String host) {
+            this.bind = host;
+            return this;
+        }
+
+        public Builder mqtt(MqttSettings settings) {
+            this.config = config.withMqtt(settings);
+            return this;
+        }
+
+        public Tern build() {
+            BrokerConfig effective = config;
+            if (port != null || bind != null) {
+                List<ListenerConfig> listeners = new java.util.ArrayList<>(config.listeners());
+                ListenerConfig first = listeners.isEmpty() ? ListenerConfig.tcp("127.0.0.1", 1883) : listeners.get(0);
+                ListenerConfig changed = new ListenerConfig(first.type(), bind != null ? bind : first.host(),
+                        port != null ? port : first.port(), first.allowAnonymous());
+                if (listeners.isEmpty()) {
+                    listeners.add(changed);
+                } else {
+                    listeners.set(0, changed);
+                }
+                effective = config.withListeners(listeners);
+            }
+            return new Tern(effective);
+        }
+    }
+}

@@ -33,6 +33,10 @@ public final class Broker {
     private final Router router;
     private final AtomicInteger connectionCount = new AtomicInteger();
     private volatile boolean shuttingDown;
+    /** Queue length of an online session at which its publishers are slowed down. */
+    private final int throttleHighWater;
+    /** A publisher is never held back longer than this at once, so two clients feeding each other cannot stall. */
+    static final long THROTTLE_MAX_MILLIS = 50;
 
     /**
      * @param shardExecutors one single-threaded executor per shard (e.g. the I/O event loops)
@@ -50,6 +54,12 @@ public final class Broker {
             shards[i] = new Shard(i, shardExecutors.get(i));
         }
         this.router = new Router(this, topicIndex, online);
+        int maxQueued = settings.maxQueuedMessages() > 0 ? settings.maxQueuedMessages() : 1000;
+        this.throttleHighWater = Math.max(1, maxQueued / 2);
+    }
+
+    int throttleLowWater() {
+        return throttleHighWater / 2;
     }
 
     /** Binds a new network connection to the broker; the transport calls the returned handler. */
@@ -168,16 +178,16 @@ public final class Broker {
      * Publishes an application message: stores or clears the retained message, then routes it. Runs on the
      * publisher's shard (or the shard of the session whose will it is). Returns the number of matching sessions.
      */
-    int publish(Message message) {
+    int publish(Message message, ClientConnection publisher) {
         stats.messagesReceived.increment();
         if (message.retain()) {
             retained.put(message);
         }
-        return router.route(message);
+        return router.route(message, publisher);
     }
 
     /** Hands one routed message to one session; runs on the session's shard. */
-    void deliver(Session session, Message message, Delivery delivery) {
+    void deliver(Session session, Message message, Delivery delivery, ClientConnection publisher) {
         boolean retain = delivery.retainAsPublished() && message.retain();
         Outbound out = new Outbound(message, delivery.qos(), retain, delivery.subscriptionIds(),
                 delivery.sharedVia());
@@ -187,6 +197,9 @@ public final class Broker {
             return;
         }
         session.out.deliver(out, c, now());
+        if (c != null && publisher != null && publisher != c && session.out.queuedCount() >= throttleHighWater) {
+            session.throttle(publisher, THROTTLE_MAX_MILLIS);
+        }
     }
 
     /**
@@ -205,6 +218,7 @@ public final class Broker {
     /** Ends a session for good: its subscriptions leave the index, a pending will goes out. On its shard. */
     void endSession(Session session) {
         session.cancelTimers();
+        session.releaseThrottled();
         if (session.willTimer != null) {
             session.willTimer.cancel(false);
             session.willTimer = null;
@@ -221,7 +235,7 @@ public final class Broker {
             session.shard.sessions.remove(session.clientId);
         }
         if (will != null) {
-            publish(will);
+            publish(will, null);
         }
         LOG.debug("session {} ended", session.clientId);
     }
@@ -241,7 +255,7 @@ public final class Broker {
         }
         if (will != null) {
             if (willDelaySeconds <= 0) {
-                publish(will);
+                publish(will, null);
             } else {
                 session.pendingWill = will;
                 long delayMs = Math.min(willDelaySeconds, expiry) * 1000L;
@@ -261,7 +275,7 @@ public final class Broker {
             session.pendingWill = null;
             session.willTimer = null;
             if (will != null && session.connection == null) {
-                broker.publish(will);
+                broker.publish(will, null);
             }
         }
     }

@@ -208,7 +208,7 @@ public final class ClientConnection {
         @Override
         public void run() {
             if (c.state == State.CONNECTED) {
-                c.session.out.drain(c, c.broker.now());
+                c.drainQueue();
             }
         }
     }
@@ -330,7 +330,7 @@ public final class ClientConnection {
         if (sessionPresent) {
             long now = broker.now();
             session.out.resendInflight(this, now);
-            session.out.drain(this, now);
+            drainQueue();
         }
     }
 
@@ -350,7 +350,7 @@ public final class ClientConnection {
             onPublish(p);
         } else if (packet instanceof PubAck a) {
             if (session.out.onPubAck(a.packetId())) {
-                session.out.drain(this, broker.now());
+                drainQueue();
             }
         } else if (packet instanceof PubRec r) {
             onPubRec(r);
@@ -360,7 +360,7 @@ public final class ClientConnection {
                     ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND));
         } else if (packet instanceof PubComp c) {
             if (session.out.onPubComp(c.packetId())) {
-                session.out.drain(this, broker.now());
+                drainQueue();
             }
         } else if (packet instanceof Subscribe s) {
             onSubscribe(s);
@@ -424,7 +424,7 @@ public final class ClientConnection {
         Long expiry = props.messageExpiryInterval();
         long expiresAt = expiry == null ? 0 : now + expiry * 1000L;
         Message message = new Message(topic, p.payload(), qos, p.retain(), props, clientId, expiresAt);
-        int matched = broker.publish(message);
+        int matched = broker.publish(message, this);
         int code = version == MqttVersion.V5 && matched == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS
                 : ReasonCode.SUCCESS;
         if (qos == 1) {
@@ -439,7 +439,7 @@ public final class ClientConnection {
         boolean failed = ReasonCode.isError(r.reasonCode());
         boolean known = session.out.onPubRec(r.packetId(), failed);
         if (failed) {
-            session.out.drain(this, broker.now());
+            drainQueue();
             return;
         }
         sendPubRel(r.packetId(), known || version != MqttVersion.V5
@@ -557,7 +557,7 @@ public final class ClientConnection {
         stopKeepAlive();
         // the will goes out unless the session resumes before a will delay runs out
         if (will != null && (newCleanStart || will.delayInterval() == 0)) {
-            broker.publish(willMessage());
+            broker.publish(willMessage(), null);
         }
         will = null;
         session.connection = null;
@@ -579,6 +579,7 @@ public final class ClientConnection {
         }
         session.connection = null;
         broker.markOnline(clientId, false);
+        session.releaseThrottled();
         broker.rerouteShared(session);
         Message willMessage = publishWill && will != null ? willMessage() : null;
         long delay = will == null ? 0 : will.delayInterval();
@@ -620,6 +621,22 @@ public final class ClientConnection {
 
     boolean isWritable() {
         return connection.isWritable();
+    }
+
+    void pauseReading() {
+        connection.pauseReading();
+    }
+
+    void resumeReading() {
+        connection.resumeReading();
+    }
+
+    /** Sends what the queue holds as far as the window allows; lets held-back publishers go once it is short. */
+    private void drainQueue() {
+        session.out.drain(this, broker.now());
+        if (session.isThrottling() && session.out.queuedCount() <= broker.throttleLowWater()) {
+            session.releaseThrottled();
+        }
     }
 
     int clientReceiveMaximum() {

@@ -22,6 +22,14 @@ public interface Connection {
     /** False while the socket's outbound buffer is above its high-water mark (a client that does not read). */
     boolean isWritable();
 
+    /**
+     * Stops reading from the socket (back-pressure on a publisher whose subscribers cannot keep up). Calls nest:
+     * reading resumes when every pause has been matched by {@link #resumeReading()}.
+     */
+    void pauseReading();
+
+    void resumeReading();
+
     /** The protocol version used to encode what {@link #send} writes; set once CONNECT is understood. */
     void setVersion(MqttVersion version);
 

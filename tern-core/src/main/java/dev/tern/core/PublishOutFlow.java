@@ -43,7 +43,7 @@ final class PublishOutFlow {
                 return;
             }
         }
-        if (out.qos() == 0 && (client == null || !client.isWritable()) && !settings.queueQos0()) {
+        if (out.qos() == 0 && client == null && !settings.queueQos0()) {
             stats.dropped(DropReason.QOS0_NOT_QUEUED);
             return;
         }

@@ -23,11 +23,11 @@ final class Router {
     }
 
     /** Returns the number of sessions the message was handed to. */
-    int route(Message message) {
+    int route(Message message, ClientConnection publisher) {
         List<SubscriptionEntry> matched = new ArrayList<>(4);
-        String publisher = message.publisherId();
+        String publisherId = message.publisherId();
         index.match(message.topic(), e -> {
-            if (!(e.noLocal() && e.clientId().equals(publisher))) {
+            if (!(e.noLocal() && e.clientId().equals(publisherId))) {
                 matched.add(e);
             }
         }, group -> {
@@ -41,14 +41,14 @@ final class Router {
         }
         if (matched.size() == 1) {
             SubscriptionEntry e = matched.get(0);
-            dispatch(message, List.of(toDelivery(e, message)));
+            dispatch(message, List.of(toDelivery(e, message)), publisher);
             return 1;
         }
         Map<String, Delivery> byClient = new HashMap<>();
         for (SubscriptionEntry e : matched) {
             byClient.merge(e.clientId(), toDelivery(e, message), Router::merge);
         }
-        dispatch(message, byClient.values());
+        dispatch(message, byClient.values(), publisher);
         return byClient.size();
     }
 
@@ -66,14 +66,14 @@ final class Router {
         if (pick == null || pick.clientId().equals(goneClientId) || !online.contains(pick.clientId())) {
             return false;
         }
-        dispatch(out.message(), List.of(toDelivery(pick, out.message())));
+        dispatch(out.message(), List.of(toDelivery(pick, out.message())), null);
         return true;
     }
 
-    private void dispatch(Message message, java.util.Collection<Delivery> deliveries) {
+    private void dispatch(Message message, java.util.Collection<Delivery> deliveries, ClientConnection publisher) {
         Shard[] shards = broker.shards();
         if (shards.length == 1) {
-            shards[0].run(new DeliverBatch(broker, shards[0], message, List.copyOf(deliveries)));
+            shards[0].run(new DeliverBatch(broker, shards[0], message, List.copyOf(deliveries), publisher));
             return;
         }
         @SuppressWarnings("unchecked")
@@ -87,7 +87,7 @@ final class Router {
         }
         for (int i = 0; i < shards.length; i++) {
             if (perShard[i] != null) {
-                shards[i].run(new DeliverBatch(broker, shards[i], message, perShard[i]));
+                shards[i].run(new DeliverBatch(broker, shards[i], message, perShard[i], publisher));
             }
         }
     }

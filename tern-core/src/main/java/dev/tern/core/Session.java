@@ -32,6 +32,39 @@ final class Session {
         this.out = out;
     }
 
+    /** Publishers this session is holding back because its queue is long; released when it drains. */
+    private final java.util.Set<ClientConnection> throttled =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private ScheduledFuture<?> throttleTimer;
+
+    /** Slows a publisher down until this session's queue drains, or {@code maxMillis} at the most. */
+    void throttle(ClientConnection publisher, long maxMillis) {
+        if (throttled.add(publisher)) {
+            publisher.pauseReading();
+            if (throttleTimer == null) {
+                throttleTimer = shard.schedule(this::releaseThrottled, maxMillis);
+            }
+        }
+    }
+
+    void releaseThrottled() {
+        if (throttleTimer != null) {
+            throttleTimer.cancel(false);
+            throttleTimer = null;
+        }
+        if (throttled.isEmpty()) {
+            return;
+        }
+        for (ClientConnection c : throttled) {
+            c.resumeReading();
+        }
+        throttled.clear();
+    }
+
+    boolean isThrottling() {
+        return !throttled.isEmpty();
+    }
+
     void cancelTimers() {
         if (expiryTimer != null) {
             expiryTimer.cancel(false);

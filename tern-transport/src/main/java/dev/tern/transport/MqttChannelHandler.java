@@ -10,15 +10,20 @@ import dev.tern.core.Broker;
 import dev.tern.core.ClientConnection;
 import dev.tern.core.Connection;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * The end of the pipeline: hands decoded packets to the core's {@link ClientConnection} and implements the
  * core's {@link Connection} port by encoding packets with the connection's protocol version.
  */
-final class MqttChannelHandler extends ChannelDuplexHandler implements Connection {
+final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements Connection {
     private static final Logger LOG = LoggerFactory.getLogger(MqttChannelHandler.class);
 
     private final Broker broker;
@@ -36,6 +41,18 @@ final class MqttChannelHandler extends ChannelDuplexHandler implements Connectio
     private ClientConnection client;
     private ScheduledFuture<?> connectTimeout;
     private volatile MqttVersion version = MqttVersion.V3_1_1;
+
+    /** Bytes other threads have encoded for this connection that the event loop has not written yet. */
+    private static final int PENDING_HIGH_WATER = 64 * 1024;
+    private final Queue<ByteBuf> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drainPending;
+    private final Runnable flushTask = this::flushNow;
+    private volatile boolean closeAfterDrain;
+    private boolean flushScheduled;
+    private final AtomicInteger readPauses = new AtomicInteger();
+    private final Runnable applyAutoRead = this::applyAutoRead;
 
     MqttChannelHandler(Broker broker, ListenerSettings settings, MqttFrameDecoder decoder) {
         this.broker = broker;
@@ -83,6 +100,10 @@ final class MqttChannelHandler extends ChannelDuplexHandler implements Connectio
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        ByteBuf buf;
+        while ((buf = pending.poll()) != null) {
+            buf.release();
+        }
         if (connectTimeout != null) {
             connectTimeout.cancel(false);
         }
@@ -110,25 +131,81 @@ final class MqttChannelHandler extends ChannelDuplexHandler implements Connectio
         ctx.close();
     }
 
+    private void flushNow() {
+        flushScheduled = false;
+        channel.flush();
+    }
+
     @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof MqttPacket packet) {
-            ctx.write(MqttEncoder.encode(ctx.alloc(), packet, version), promise);
-        } else {
-            ctx.write(msg, promise);
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        ByteBuf buf;
+        while ((buf = pending.poll()) != null) {
+            buf.release();
         }
     }
 
     // ---- Connection port (any thread) ----
 
+    /**
+     * Encodes on the calling thread (so the socket's pending bytes are known exactly and {@link #isWritable}
+     * tells the truth) and hands the bytes to the event loop in batches: one task and one flush for everything
+     * a shard sent to this connection in one go, instead of one task per packet.
+     */
     @Override
     public void send(MqttPacket packet) {
-        channel.writeAndFlush(packet, channel.voidPromise());
+        ByteBuf buf = MqttEncoder.encode(channel.alloc(), packet, version);
+        if (channel.eventLoop().inEventLoop()) {
+            channel.write(buf, channel.voidPromise());
+            scheduleFlush();
+        } else {
+            pendingBytes.addAndGet(buf.readableBytes());
+            pending.offer(buf);
+            if (drainScheduled.compareAndSet(false, true)) {
+                channel.eventLoop().execute(drainTask);
+            }
+        }
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            channel.eventLoop().execute(flushTask);
+        }
+    }
+
+    /** Runs on the event loop: writes what other threads queued, then flushes once. */
+    private void drainPending() {
+        drainScheduled.set(false);
+        ByteBuf buf;
+        boolean wrote = false;
+        while ((buf = pending.poll()) != null) {
+            pendingBytes.addAndGet(-buf.readableBytes());
+            if (channel.isActive()) {
+                channel.write(buf, channel.voidPromise());
+                wrote = true;
+            } else {
+                buf.release();
+            }
+        }
+        if (wrote) {
+            channel.flush();
+        }
+        if (closeAfterDrain && pending.isEmpty()) {
+            channel.close();
+        }
     }
 
     @Override
     public void sendAndClose(MqttPacket packet) {
-        channel.writeAndFlush(packet).addListener(ChannelFutureListener.CLOSE);
+        if (channel.eventLoop().inEventLoop()) {
+            drainPending();
+            channel.writeAndFlush(MqttEncoder.encode(channel.alloc(), packet, version))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            send(packet);
+            closeAfterDrain = true;
+            channel.eventLoop().execute(drainTask);
+        }
     }
 
     @Override
@@ -138,7 +215,26 @@ final class MqttChannelHandler extends ChannelDuplexHandler implements Connectio
 
     @Override
     public boolean isWritable() {
-        return channel.isWritable();
+        return channel.isWritable() && pendingBytes.get() < PENDING_HIGH_WATER;
+    }
+
+    @Override
+    public void pauseReading() {
+        if (readPauses.getAndIncrement() == 0) {
+            channel.eventLoop().execute(applyAutoRead);
+        }
+    }
+
+    @Override
+    public void resumeReading() {
+        if (readPauses.decrementAndGet() == 0) {
+            channel.eventLoop().execute(applyAutoRead);
+        }
+    }
+
+    /** On the event loop, so the last of racing pause/resume calls decides. */
+    private void applyAutoRead() {
+        channel.config().setAutoRead(readPauses.get() <= 0);
     }
 
     @Override

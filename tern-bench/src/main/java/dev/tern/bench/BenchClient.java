@@ -1,0 +1,342 @@
+package dev.tern.bench;
+
+import dev.tern.codec.MqttVersion;
+import dev.tern.codec.ReasonCode;
+import dev.tern.codec.decode.DecodeFailure;
+import dev.tern.codec.encode.MqttEncoder;
+import dev.tern.codec.packet.Connack;
+import dev.tern.codec.packet.Connect;
+import dev.tern.codec.packet.Disconnect;
+import dev.tern.codec.packet.MqttPacket;
+import dev.tern.codec.packet.PingReq;
+import dev.tern.codec.packet.PubAck;
+import dev.tern.codec.packet.PubComp;
+import dev.tern.codec.packet.PubRec;
+import dev.tern.codec.packet.PubRel;
+import dev.tern.codec.packet.Publish;
+import dev.tern.codec.packet.SubAck;
+import dev.tern.codec.packet.Subscribe;
+import dev.tern.codec.packet.Subscription;
+import dev.tern.codec.wire.VarInt;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One bench connection: a publisher (window-paced or rate-paced PUBLISH with a timestamp and sequence in the
+ * payload), a subscriber (records latency and sequences, acknowledges), or an idle connection. Everything runs on
+ * the channel's event loop.
+ */
+final class BenchClient extends ChannelInboundHandlerAdapter {
+    enum Role { PUBLISHER, SUBSCRIBER, IDLE }
+
+    private final Role role;
+    private final int index;
+    private final BenchOptions options;
+    private final BenchStats stats;
+    private final String clientId;
+    final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private Channel channel;
+
+    // publisher
+    private byte[] topicBytes;
+    private boolean running;
+    private long sequence;
+    private int inflight;
+    private int nextPacketId = 1;
+    private final boolean[] inUse;
+    private long ackedContiguous;
+    private final java.util.BitSet ackedSeqs;
+    private final Map<Integer, Long> seqOfPacket;
+    private long rateStartNanos;
+    private double perNanosecond;
+    private boolean pumpScheduled;
+
+    // subscriber
+    final Map<Integer, SequenceTracker> trackers = new HashMap<>();
+
+    BenchClient(Role role, int index, BenchOptions options, BenchStats stats, String clientId) {
+        this.role = role;
+        this.index = index;
+        this.options = options;
+        this.stats = stats;
+        this.clientId = clientId;
+        boolean tracksAcks = role == Role.PUBLISHER && options.qos() > 0;
+        this.inUse = tracksAcks ? new boolean[65536] : null;
+        this.ackedSeqs = tracksAcks ? new java.util.BitSet() : null;
+        this.seqOfPacket = tracksAcks ? new HashMap<>() : null;
+    }
+
+    Role role() {
+        return role;
+    }
+
+    int index() {
+        return index;
+    }
+
+    /** Publishes sent and acknowledged without a gap, 1..n. */
+    long ackedContiguous() {
+        return ackedContiguous;
+    }
+
+    long sent() {
+        return sequence;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        int keepAlive = role == Role.IDLE ? 300 : 60;
+        Connect connect = Connect.of(options.version(), clientId, true, keepAlive);
+        ctx.writeAndFlush(encode(ctx, connect));
+        ctx.fireChannelActive();
+    }
+
+    private ByteBuf encode(ChannelHandlerContext ctx, MqttPacket p) {
+        return MqttEncoder.encode(ctx.alloc(), p, options.version());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        running = false;
+        if (!ready.isDone()) {
+            ready.completeExceptionally(new IllegalStateException(clientId + ": connection closed during setup"));
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        stats.errors.increment();
+        if (!ready.isDone()) {
+            ready.completeExceptionally(cause);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Publish p) {
+            onPublish(ctx, p);
+        } else if (msg instanceof PubAck a) {
+            acked(a.packetId());
+        } else if (msg instanceof PubRec r) {
+            ctx.write(encode(ctx, PubRel.of(r.packetId())));
+        } else if (msg instanceof PubComp c) {
+            acked(c.packetId());
+        } else if (msg instanceof PubRel r) {
+            ctx.write(encode(ctx, PubComp.of(r.packetId())));
+        } else if (msg instanceof Connack c) {
+            onConnack(ctx, c);
+        } else if (msg instanceof SubAck s) {
+            if (s.reasonCodes().stream().anyMatch(ReasonCode::isError)) {
+                ready.completeExceptionally(new IllegalStateException(clientId + ": subscription refused "
+                        + s.reasonCodes()));
+            } else {
+                ready.complete(null);
+            }
+        } else if (msg instanceof Disconnect d) {
+            stats.errors.increment();
+            ready.completeExceptionally(new IllegalStateException(clientId + ": server sent DISCONNECT "
+                    + ReasonCode.describe(d.reasonCode())));
+        } else if (msg instanceof DecodeFailure f) {
+            stats.errors.increment();
+            ready.completeExceptionally(f.cause());
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        if (running) {
+            pump();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && running) {
+            pump();
+        }
+    }
+
+    private void onConnack(ChannelHandlerContext ctx, Connack c) {
+        if (c.reasonCode() != 0) {
+            ready.completeExceptionally(new IllegalStateException(clientId + ": CONNACK "
+                    + ReasonCode.describe(c.reasonCode())));
+            ctx.close();
+            return;
+        }
+        stats.connected.increment();
+        if (role == Role.SUBSCRIBER) {
+            Subscribe s = new Subscribe(1, null, List.of(),
+                    List.of(Subscription.of(options.filterFor(index), options.qos())));
+            ctx.writeAndFlush(encode(ctx, s));
+        } else {
+            if (role == Role.PUBLISHER) {
+                topicBytes = options.topicFor(index).getBytes(StandardCharsets.UTF_8);
+            }
+            ready.complete(null);
+        }
+    }
+
+    /** Starts publishing; {@code perPublisherRate} messages per second, 0 = window-paced. */
+    void startPublishing(double perPublisherRate) {
+        channel.eventLoop().execute(() -> {
+            running = true;
+            rateStartNanos = System.nanoTime();
+            perNanosecond = perPublisherRate / 1e9;
+            pump();
+        });
+    }
+
+    void stopPublishing() {
+        channel.eventLoop().execute(() -> running = false);
+    }
+
+    void sendPing() {
+        channel.eventLoop().execute(() -> channel.writeAndFlush(MqttEncoder.encode(channel.alloc(),
+                PingReq.INSTANCE, options.version())));
+    }
+
+    void disconnect() {
+        if (channel.isActive()) {
+            channel.writeAndFlush(MqttEncoder.encode(channel.alloc(), Disconnect.NORMAL, options.version()))
+                    .addListener(f -> channel.close());
+        }
+    }
+
+    private void pump() {
+        pumpScheduled = false;
+        if (!running) {
+            return;
+        }
+        int budget = 512;
+        boolean wrote = false;
+        long limit = options.count();
+        while (budget-- > 0 && channel.isWritable()) {
+            if (limit > 0 && sequence >= limit) {
+                running = false;
+                break;
+            }
+            if (options.qos() > 0 && inflight >= options.inflight()) {
+                break;
+            }
+            if (perNanosecond > 0 && sequence >= (long) ((System.nanoTime() - rateStartNanos) * perNanosecond) + 1) {
+                scheduleRatePump();
+                break;
+            }
+            writePublish();
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+        if (running && budget < 0 && !pumpScheduled) {
+            pumpScheduled = true;
+            channel.eventLoop().execute(this::pump);
+        }
+    }
+
+    private void scheduleRatePump() {
+        if (!pumpScheduled) {
+            pumpScheduled = true;
+            channel.eventLoop().schedule(this::pump, 200, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    private void writePublish() {
+        long seq = ++sequence;
+        int qos = options.qos();
+        int packetId = 0;
+        if (qos > 0) {
+            packetId = allocatePacketId();
+            seqOfPacket.put(packetId, seq);
+            inflight++;
+        }
+        boolean v5 = options.version() == MqttVersion.V5;
+        int remaining = 2 + topicBytes.length + (qos > 0 ? 2 : 0) + (v5 ? 1 : 0) + options.payloadSize();
+        ByteBuf buf = channel.alloc().ioBuffer(1 + VarInt.size(remaining) + remaining);
+        buf.writeByte(0x30 | (qos << 1));
+        VarInt.write(buf, remaining);
+        buf.writeShort(topicBytes.length);
+        buf.writeBytes(topicBytes);
+        if (qos > 0) {
+            buf.writeShort(packetId);
+        }
+        if (v5) {
+            buf.writeByte(0);
+        }
+        buf.writeLong(System.nanoTime());
+        buf.writeInt(index);
+        buf.writeLong(seq);
+        buf.writeZero(options.payloadSize() - BenchOptions.HEADER_BYTES);
+        channel.write(buf, channel.voidPromise());
+        stats.published.increment();
+    }
+
+    private int allocatePacketId() {
+        while (true) {
+            int id = nextPacketId;
+            nextPacketId = id == 65535 ? 1 : id + 1;
+            if (!inUse[id]) {
+                inUse[id] = true;
+                return id;
+            }
+        }
+    }
+
+    private void acked(int packetId) {
+        if (inUse == null || !inUse[packetId]) {
+            return;
+        }
+        inUse[packetId] = false;
+        inflight--;
+        Long seq = seqOfPacket.remove(packetId);
+        if (seq != null) {
+            ackedSeqs.set(seq.intValue());
+            while (ackedSeqs.get((int) ackedContiguous + 1)) {
+                ackedContiguous++;
+            }
+        }
+        stats.acknowledged.increment();
+    }
+
+    private void onPublish(ChannelHandlerContext ctx, Publish p) {
+        byte[] payload = p.payload();
+        stats.received.increment();
+        if (payload.length >= BenchOptions.HEADER_BYTES) {
+            long sentAt = readLong(payload, 0);
+            int publisher = readInt(payload, 8);
+            long seq = readLong(payload, 12);
+            stats.recordLatency(System.nanoTime() - sentAt);
+            trackers.computeIfAbsent(publisher, k -> new SequenceTracker()).record(seq);
+        }
+        if (p.qos() == 1) {
+            ctx.write(encode(ctx, PubAck.of(p.packetId())));
+        } else if (p.qos() == 2) {
+            ctx.write(encode(ctx, PubRec.of(p.packetId())));
+        }
+    }
+
+    private static long readLong(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[off + i] & 0xFF);
+        }
+        return v;
+    }
+
+    private static int readInt(byte[] b, int off) {
+        return ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.tern.bench;
+
+import dev.tern.codec.MqttVersion;
+import java.time.Duration;
+
+/**
+ * Everything a bench run needs.
+ *
+ * @param publishers number of publishing clients (scenario defaults apply when 0)
+ * @param subscribers number of subscribing clients
+ * @param topicPattern topic of publisher i, {@code %i} replaced by i
+ * @param rate total messages per second over all publishers, 0 = as fast as the window allows
+ * @param inflight per-publisher window of unacknowledged QoS 1/2 messages
+ * @param duration how long publishers publish
+ * @param count messages per publisher, 0 = until the duration ends
+ * @param connections for {@link Scenario#CONN}: how many to open
+ * @param connectRate new connections per second
+ * @param warmup a period before measuring starts, in which load runs but is not counted
+ */
+public record BenchOptions(
+        Scenario scenario,
+        String host,
+        int port,
+        MqttVersion version,
+        int qos,
+        int payloadSize,
+        String topicPattern,
+        int publishers,
+        int subscribers,
+        long rate,
+        int inflight,
+        Duration duration,
+        long count,
+        int connections,
+        int connectRate,
+        Duration warmup,
+        String clientIdPrefix,
+        boolean quiet) {
+
+    /** Bytes the bench writes at the start of each payload: send time, publisher index, sequence. */
+    public static final int HEADER_BYTES = 20;
+
+    public BenchOptions {
+        if (qos < 0 || qos > 2) {
+            throw new IllegalArgumentException("qos must be 0, 1 or 2");
+        }
+        if (payloadSize < HEADER_BYTES) {
+            throw new IllegalArgumentException("payload size must be at least " + HEADER_BYTES
+                    + " bytes (timestamp and sequence)");
+        }
+        if (inflight < 1 || inflight > 65535) {
+            throw new IllegalArgumentException("inflight must be 1..65535");
+        }
+    }
+
+    public static BenchOptions defaults(Scenario scenario) {
+        return new BenchOptions(scenario, "127.0.0.1", 1883, MqttVersion.V3_1_1, 0, 64, "bench/%i", 0, 0, 0, 64,
+                Duration.ofSeconds(10), 0, 1000, 1000, Duration.ZERO, "tern-bench", false);
+    }
+
+    /** The number of publishers after scenario defaults. */
+    public int effectivePublishers() {
+        if (publishers > 0) {
+            return publishers;
+        }
+        return switch (scenario) {
+            case FANIN, SHARED -> 4;
+            case PAIRS -> 100;
+            case PUB, FANOUT -> 1;
+            case SUB, CONN -> 0;
+        };
+    }
+
+    /** The number of subscribers after scenario defaults. */
+    public int effectiveSubscribers() {
+        if (subscribers > 0) {
+            return subscribers;
+        }
+        return switch (scenario) {
+            case FANIN, SUB -> 1;
+            case FANOUT -> 100;
+            case PAIRS -> effectivePublishers();
+            case SHARED -> 4;
+            case PUB, CONN -> 0;
+        };
+    }
+
+    public String topicFor(int publisher) {
+        return topicPattern.replace("%i", Integer.toString(publisher));
+    }
+
+    /** What subscriber i subscribes to in this scenario. */
+    public String filterFor(int subscriber) {
+        return switch (scenario) {
+            case PAIRS -> topicFor(subscriber);
+            case FANOUT -> topicFor(0);
+            case SHARED -> "$share/bench/" + wildcardOfPattern();
+            default -> wildcardOfPattern();
+        };
+    }
+
+    private String wildcardOfPattern() {
+        return topicPattern.contains("%i") ? topicPattern.replace("%i", "+") : topicPattern;
+    }
+
+    public BenchOptions withPort(int newPort) {
+        return new BenchOptions(scenario, host, newPort, version, qos, payloadSize, topicPattern, publishers,
+                subscribers, rate, inflight, duration, count, connections, connectRate, warmup, clientIdPrefix, quiet);
+    }
+}

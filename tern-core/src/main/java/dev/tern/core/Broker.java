@@ -35,8 +35,8 @@ public final class Broker {
     private volatile boolean shuttingDown;
     /** Queue length of an online session at which its publishers are slowed down. */
     private final int throttleHighWater;
-    /** A publisher is never held back longer than this at once, so two clients feeding each other cannot stall. */
-    static final long THROTTLE_MAX_MILLIS = 50;
+    /** A publisher is never held back longer than this at once by one subscriber. */
+    static final long THROTTLE_MAX_MILLIS = 200;
 
     /**
      * @param shardExecutors one single-threaded executor per shard (e.g. the I/O event loops)
@@ -56,6 +56,10 @@ public final class Broker {
         this.router = new Router(this, topicIndex, online);
         int maxQueued = settings.maxQueuedMessages() > 0 ? settings.maxQueuedMessages() : 1000;
         this.throttleHighWater = Math.max(1, maxQueued / 2);
+    }
+
+    int throttleHighWater() {
+        return throttleHighWater;
     }
 
     int throttleLowWater() {
@@ -197,6 +201,7 @@ public final class Broker {
             return;
         }
         session.out.deliver(out, c, now());
+        session.backlog.queued = session.out.queuedCount();
         if (c != null && publisher != null && publisher != c && session.out.queuedCount() >= throttleHighWater) {
             session.throttle(publisher, THROTTLE_MAX_MILLIS);
         }

@@ -66,6 +66,20 @@ public final class ClientConnection {
     private int clientTopicAliasMaximum;
     private String[] inboundAliases;
     private Map<String, Integer> outboundAliases;
+    /** Packets waiting while a subscriber holds this publisher back; see {@link #hold()}. */
+    private final java.util.ArrayDeque<MqttPacket> parked = new java.util.ArrayDeque<>();
+    private boolean readingPaused;
+    private static final int PARKED_LIMIT = 256;
+
+    /** Packets handed to the shard and not yet handled; past the limit the socket is not read. */
+    private final java.util.concurrent.atomic.AtomicInteger inboundBacklog =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean inboundPaused =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private static final int INBOUND_BACKLOG_LIMIT = 512;
+
+    /** Holds by subscribers that are behind; written from any shard. */
+    private final java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
 
     ClientConnection(Broker broker, Connection connection) {
         this.broker = broker;
@@ -79,7 +93,16 @@ public final class ClientConnection {
     /** A decoded packet arrived. */
     public void onPacket(MqttPacket packet) {
         if (shard != null) {
-            shard.run(new HandlePacket(this, packet));
+            if (shard.inShard()) {
+                handle(packet);
+            } else {
+                if (inboundBacklog.incrementAndGet() == INBOUND_BACKLOG_LIMIT
+                        && inboundPaused.compareAndSet(false, true)) {
+                    // the shard is behind this socket: stop reading until it catches up
+                    connection.pauseReading();
+                }
+                shard.submit(new HandlePacket(this, packet));
+            }
             return;
         }
         if (!(packet instanceof Connect connect)) {
@@ -186,6 +209,10 @@ public final class ClientConnection {
     private record HandlePacket(ClientConnection c, MqttPacket packet) implements Runnable {
         @Override
         public void run() {
+            int left = c.inboundBacklog.decrementAndGet();
+            if (left <= INBOUND_BACKLOG_LIMIT / 2 && c.inboundPaused.compareAndSet(true, false)) {
+                c.connection.resumeReading();
+            }
             c.handle(packet);
         }
     }
@@ -303,6 +330,7 @@ public final class ClientConnection {
             sessionPresent = true;
         }
         session.connection = this;
+        session.backlog.online = true;
         session.expiryInterval = expiry;
         broker.markOnline(id, true);
         broker.stats().connects.increment();
@@ -346,6 +374,19 @@ public final class ClientConnection {
             return;
         }
         lastActivityNanos = System.nanoTime();
+        if ((holds.get() > 0 || !parked.isEmpty()) && keepsOrder(packet)) {
+            parked.addLast(packet);
+            if (parked.size() > PARKED_LIMIT && !readingPaused) {
+                // QoS 0 publishers have no window: past this, stop reading their socket
+                readingPaused = true;
+                connection.pauseReading();
+            }
+            return;
+        }
+        dispatch(packet);
+    }
+
+    private void dispatch(MqttPacket packet) {
         if (packet instanceof Publish p) {
             onPublish(p);
         } else if (packet instanceof PubAck a) {
@@ -463,7 +504,7 @@ public final class ClientConnection {
             }
             SubscriptionEntry entry = new SubscriptionEntry(clientId, parsed.filter(), parsed.shareGroup(),
                     sub.qos(), sub.noLocal(), sub.retainAsPublished(), sub.retainHandling(),
-                    s.subscriptionIdentifier());
+                    s.subscriptionIdentifier(), session.backlog);
             boolean isNew = session.subscriptions.put(sub.topicFilter(), entry) == null;
             broker.topicIndex().subscribe(entry);
             codes.add(sub.qos());
@@ -561,9 +602,16 @@ public final class ClientConnection {
         }
         will = null;
         session.connection = null;
+        session.backlog.online = false;
+        session.releaseThrottled();
     }
 
     private void connectionLost() {
+        // what the client sent before closing still counts, a DISCONNECT included
+        while (!parked.isEmpty() && state == State.CONNECTED) {
+            dispatch(parked.pollFirst());
+        }
+        parked.clear();
         if (state == State.CONNECTED) {
             LOG.info("client {} connection lost", clientId);
             state = State.CLOSED;
@@ -578,6 +626,7 @@ public final class ClientConnection {
             return;
         }
         session.connection = null;
+        session.backlog.online = false;
         broker.markOnline(clientId, false);
         session.releaseThrottled();
         broker.rerouteShared(session);
@@ -623,20 +672,52 @@ public final class ClientConnection {
         return connection.isWritable();
     }
 
-    void pauseReading() {
-        connection.pauseReading();
+    /** A subscriber this connection publishes to is behind: park its PUBLISH packets. Any thread. */
+    void hold() {
+        holds.incrementAndGet();
     }
 
-    void resumeReading() {
-        connection.resumeReading();
+    /** Matches one {@link #hold()}; the last release lets the parked packets through. Any thread. */
+    void release() {
+        if (holds.decrementAndGet() == 0 && shard != null) {
+            // queued, never inline: the release may come from deep inside a delivery on this very shard
+            shard.submit(new Unpark(this));
+        }
+    }
+
+    private record Unpark(ClientConnection c) implements Runnable {
+        @Override
+        public void run() {
+            c.unpark();
+        }
+    }
+
+    private void unpark() {
+        while (holds.get() <= 0 && !parked.isEmpty() && state == State.CONNECTED) {
+            dispatch(parked.pollFirst());
+        }
+        if (parked.isEmpty() && readingPaused) {
+            readingPaused = false;
+            connection.resumeReading();
+        }
+    }
+
+    /** Packets that must stay behind a parked PUBLISH; acknowledgements and pings never wait. */
+    private static boolean keepsOrder(MqttPacket p) {
+        return p instanceof Publish || p instanceof Subscribe || p instanceof Unsubscribe || p instanceof Disconnect;
     }
 
     /** Sends what the queue holds as far as the window allows; lets held-back publishers go once it is short. */
     private void drainQueue() {
         session.out.drain(this, broker.now());
-        if (session.isThrottling() && session.out.queuedCount() <= broker.throttleLowWater()) {
+        session.backlog.queued = session.out.queuedCount();
+        if (session.isThrottling() && session.backlog.total() <= broker.throttleLowWater()) {
             session.releaseThrottled();
         }
+    }
+
+    String clientId() {
+        return clientId;
     }
 
     int clientReceiveMaximum() {

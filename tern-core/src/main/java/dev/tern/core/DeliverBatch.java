@@ -12,9 +12,15 @@ record DeliverBatch(Broker broker, Shard shard, Message message, List<Delivery> 
     @Override
     public void run() {
         for (Delivery d : deliveries) {
+            d.backlog().inTransit.decrementAndGet();
             Session s = shard.sessions.get(d.clientId());
-            if (s != null) {
+            if (s != null && s.backlog == d.backlog()) {
                 broker.deliver(s, message, d, publisher);
+                if (d.holdsPublisher()) {
+                    s.adoptHold(publisher, Broker.THROTTLE_MAX_MILLIS);
+                }
+            } else if (d.holdsPublisher()) {
+                publisher.release();
             }
         }
     }

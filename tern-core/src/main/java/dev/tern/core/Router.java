@@ -70,10 +70,29 @@ final class Router {
         return true;
     }
 
+    /**
+     * Counts the delivery into the subscriber's backlog and, when that session is behind, holds the publisher
+     * back at once (before the subscriber's shard even sees the message).
+     */
+    private Delivery admit(Delivery d, ClientConnection publisher) {
+        SessionBacklog b = d.backlog();
+        int total = b.inTransit.incrementAndGet() + b.queued;
+        if (publisher != null && b.online && total >= broker.throttleHighWater()
+                && !d.clientId().equals(publisher.clientId())) {
+            publisher.hold();
+            return d.holding();
+        }
+        return d;
+    }
+
     private void dispatch(Message message, java.util.Collection<Delivery> deliveries, ClientConnection publisher) {
         Shard[] shards = broker.shards();
         if (shards.length == 1) {
-            shards[0].run(new DeliverBatch(broker, shards[0], message, List.copyOf(deliveries), publisher));
+            List<Delivery> admitted = new ArrayList<>(deliveries.size());
+            for (Delivery d : deliveries) {
+                admitted.add(admit(d, publisher));
+            }
+            shards[0].run(new DeliverBatch(broker, shards[0], message, admitted, publisher));
             return;
         }
         @SuppressWarnings("unchecked")
@@ -83,7 +102,7 @@ final class Router {
             if (perShard[i] == null) {
                 perShard[i] = new ArrayList<>();
             }
-            perShard[i].add(d);
+            perShard[i].add(admit(d, publisher));
         }
         for (int i = 0; i < shards.length; i++) {
             if (perShard[i] != null) {
@@ -95,7 +114,7 @@ final class Router {
     private static Delivery toDelivery(SubscriptionEntry e, Message message) {
         List<Integer> ids = e.subscriptionId() == null ? List.of() : List.of(e.subscriptionId());
         return new Delivery(e.clientId(), Math.min(e.qos(), message.qos()), e.retainAsPublished(), ids,
-                e.isShared() ? e : null);
+                e.isShared() ? e : null, e.backlog(), false);
     }
 
     private static Delivery merge(Delivery a, Delivery b) {
@@ -109,6 +128,7 @@ final class Router {
             ids.addAll(b.subscriptionIds());
         }
         return new Delivery(a.clientId(), Math.max(a.qos(), b.qos()),
-                a.retainAsPublished() || b.retainAsPublished(), ids, a.sharedVia() != null ? a.sharedVia() : b.sharedVia());
+                a.retainAsPublished() || b.retainAsPublished(), ids,
+                a.sharedVia() != null ? a.sharedVia() : b.sharedVia(), a.backlog(), false);
     }
 }

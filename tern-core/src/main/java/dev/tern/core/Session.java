@@ -18,6 +18,7 @@ final class Session {
     final Map<String, SubscriptionEntry> subscriptions = new HashMap<>();
     /** QoS 2 packet ids received (PUBREC sent) and not yet released by PUBREL. */
     final Set<Integer> inboundQos2 = new HashSet<>();
+    final SessionBacklog backlog = new SessionBacklog();
     /** The connection currently bound, or null while offline. */
     ClientConnection connection;
     /** Seconds the session lives after its connection closes; {@link MqttSettings#SESSION_NEVER_EXPIRES} = never. */
@@ -37,13 +38,28 @@ final class Session {
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private ScheduledFuture<?> throttleTimer;
 
-    /** Slows a publisher down until this session's queue drains, or {@code maxMillis} at the most. */
+    /**
+     * Holds a publisher back (its PUBLISH packets wait, unacknowledged, so its own receive maximum limits it) until
+     * this session's queue drains, or {@code maxMillis} at the most so that one stuck subscriber cannot stall
+     * publishers for long: past that its queue limit applies.
+     */
     void throttle(ClientConnection publisher, long maxMillis) {
         if (throttled.add(publisher)) {
-            publisher.pauseReading();
+            publisher.hold();
             if (throttleTimer == null) {
                 throttleTimer = shard.schedule(this::releaseThrottled, maxMillis);
             }
+        }
+    }
+
+    /** Takes over a hold the router already put on the publisher for this session (one hold per publisher). */
+    void adoptHold(ClientConnection publisher, long maxMillis) {
+        if (connection == null || !throttled.add(publisher)) {
+            publisher.release();
+            return;
+        }
+        if (throttleTimer == null) {
+            throttleTimer = shard.schedule(this::releaseThrottled, maxMillis);
         }
     }
 
@@ -56,7 +72,7 @@ final class Session {
             return;
         }
         for (ClientConnection c : throttled) {
-            c.resumeReading();
+            c.release();
         }
         throttled.clear();
     }

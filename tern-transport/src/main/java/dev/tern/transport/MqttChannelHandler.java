@@ -218,9 +218,14 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
         return channel.isWritable() && pendingBytes.get() < PENDING_HIGH_WATER;
     }
 
+    /**
+     * Takes effect at once (setAutoRead is thread-safe); a task on the event loop then re-applies the counted
+     * state, so that racing pause/resume calls from different threads always settle on the right one.
+     */
     @Override
     public void pauseReading() {
         if (readPauses.getAndIncrement() == 0) {
+            channel.config().setAutoRead(false);
             channel.eventLoop().execute(applyAutoRead);
         }
     }
@@ -228,11 +233,11 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
     @Override
     public void resumeReading() {
         if (readPauses.decrementAndGet() == 0) {
+            channel.config().setAutoRead(true);
             channel.eventLoop().execute(applyAutoRead);
         }
     }
 
-    /** On the event loop, so the last of racing pause/resume calls decides. */
     private void applyAutoRead() {
         channel.config().setAutoRead(readPauses.get() <= 0);
     }

@@ -1,0 +1,20 @@
+package dev.tern.core;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How far behind an online session is, readable from every shard: deliveries routed to it but not yet run on its
+ * shard, plus its queue. Routers read it to hold a publisher back before the backlog overflows the queue limit.
+ */
+final class SessionBacklog {
+    /** Deliveries routed to the session whose command has not yet run on its shard. */
+    final AtomicInteger inTransit = new AtomicInteger();
+    /** Written by the owning shard only. */
+    volatile int queued;
+    /** Written by the owning shard only: the session has a connection that can drain the backlog. */
+    volatile boolean online;
+
+    int total() {
+        return inTransit.get() + queued;
+    }
+}

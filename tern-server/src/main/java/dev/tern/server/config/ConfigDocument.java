@@ -1,0 +1,34 @@
+package dev.tern.server.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a configuration file said: the {@link BrokerConfig} the broker runs with, plus the keys that are
+ * accepted and validated but not served yet ({@code http.bind}, {@code sys-interval}), and notes about keys that
+ * have no effect in this version (for the operator's log).
+ *
+ * @param broker the broker configuration
+ * @param httpBind {@code http.bind}, empty when not set (the HTTP endpoint is not served yet)
+ * @param sysInterval {@code sys-interval}; zero = off ($SYS topics are not published yet)
+ * @param notes one line each, e.g. {@code tern.yaml:20: http.bind is accepted but not served yet}
+ */
+public record ConfigDocument(BrokerConfig broker, Optional<HostPort> httpBind, Duration sysInterval,
+                             List<String> notes) {
+    /** Default of {@code sys-interval}, as Mosquitto's {@code sys_interval}. */
+    public static final Duration DEFAULT_SYS_INTERVAL = Duration.ofSeconds(10);
+
+    public ConfigDocument {
+        Objects.requireNonNull(broker, "broker");
+        Objects.requireNonNull(httpBind, "httpBind");
+        Objects.requireNonNull(sysInterval, "sysInterval");
+        notes = List.copyOf(notes);
+    }
+
+    /** What an empty file means. */
+    public static ConfigDocument defaults() {
+        return new ConfigDocument(BrokerConfig.defaults(), Optional.empty(), DEFAULT_SYS_INTERVAL, List.of());
+    }
+}

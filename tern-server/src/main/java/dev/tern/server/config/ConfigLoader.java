@@ -1,0 +1,519 @@
+package dev.tern.server.config;
+
+import dev.tern.core.MqttSettings;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Reads the YAML configuration file (docs/configuration.md) into an immutable {@link BrokerConfig}.
+ *
+ * <p>The file is read as a YAML node tree, not bound to objects, so that every error can name the file, the line
+ * and the key path, and say what is allowed: {@code tern.yaml:7: unknown key 'mqtt.max-keepalve' (allowed:
+ * max-keepalive, ...)}. An empty file means the defaults; a file without {@code listeners} gets the default
+ * listener (tcp 127.0.0.1:1883). Keys of features that do not exist yet (TLS and WebSocket listeners, password
+ * and ACL files, RocksDB) are refused with a message saying so, rather than silently ignored.
+ */
+public final class ConfigLoader {
+    static final List<String> TOP_KEYS = List.of("listeners", "mqtt", "auth", "limits", "storage", "http",
+            "sys-interval");
+    static final List<String> LISTENER_KEYS = List.of("type", "bind", "allow-anonymous", "proxy-protocol", "tls",
+            "path");
+    static final List<String> MQTT_KEYS = List.of("max-keepalive", "receive-maximum", "max-packet-size",
+            "topic-alias-maximum", "max-queued-messages", "max-queued-bytes", "queue-overflow", "queue-qos0",
+            "persistent-client-expiration", "max-client-id-length", "allow-zero-length-client-id",
+            "max-session-expiry-interval");
+    static final List<String> AUTH_KEYS = List.of("allow-anonymous", "password-file", "acl-file");
+    static final List<String> LIMITS_KEYS = List.of("max-connections", "connect-timeout");
+    static final List<String> STORAGE_KEYS = List.of("engine", "dir", "sync");
+    static final List<String> HTTP_KEYS = List.of("bind");
+
+    private static final List<String> LISTENER_TYPES = List.of("tcp", "tls", "ws", "wss");
+    private static final List<String> ENGINES = List.of("memory", "rocksdb");
+    private static final List<String> SYNC_MODES = List.of("always", "batch", "none");
+    private static final List<String> OVERFLOW = List.of("drop-new", "drop-oldest");
+
+    private final String source;
+    private final List<String> notes = new ArrayList<>();
+
+    private ConfigLoader(String source) {
+        this.source = source;
+    }
+
+    /** Reads a configuration file. Errors name {@code file} as given, e.g. {@code tern.yaml:7: ...}. */
+    public static BrokerConfig load(Path file) {
+        return loadDocument(file).broker();
+    }
+
+    /** Reads a configuration file, with the keys that are accepted but not active yet. */
+    public static ConfigDocument loadDocument(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file + ": not a UTF-8 text file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return parseDocument(text, file.toString());
+    }
+
+    /** Reads configuration text; {@code source} names it in error messages. */
+    public static BrokerConfig parse(String yaml, String source) {
+        return parseDocument(yaml, source).broker();
+    }
+
+    /** Reads configuration text, with the keys that are accepted but not active yet. */
+    public static ConfigDocument parseDocument(String yaml, String source) {
+        return new ConfigLoader(source).read(yaml);
+    }
+
+    private ConfigDocument read(String yaml) {
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+            throw new ConfigException(source + (mark != null ? ":" + (mark.getLine() + 1) : "")
+                    + ": not valid YAML: " + problem);
+        } catch (YAMLException e) {
+            throw new ConfigException(source + ": not valid YAML: " + e.getMessage());
+        }
+        if (root == null || isNull(root)) {
+            return ConfigDocument.defaults();
+        }
+        if (!(root instanceof MappingNode)) {
+            throw error(root, "expected sections like 'listeners:' and 'mqtt:' at the top level, got "
+                    + describe(root));
+        }
+        Section top = new Section("", (MappingNode) root, TOP_KEYS);
+        BrokerConfig defaults = BrokerConfig.defaults();
+        List<ListenerConfig> listeners = top.has("listeners") ? listeners(top) : defaults.listeners();
+        MqttSettings mqtt = mqtt(top.section("mqtt", MQTT_KEYS));
+        AuthConfig auth = auth(top.section("auth", AUTH_KEYS));
+        LimitsConfig limits = limits(top.section("limits", LIMITS_KEYS));
+        StorageConfig storage = storage(top.section("storage", STORAGE_KEYS));
+        Section http = top.section("http", HTTP_KEYS);
+        Optional<HostPort> httpBind = Optional.empty();
+        if (http.has("bind")) {
+            httpBind = Optional.of(hostPort(http, "bind"));
+            note(http.value("bind"), "http.bind is accepted but the HTTP endpoint is not served yet");
+        }
+        Duration sysInterval = ConfigDocument.DEFAULT_SYS_INTERVAL;
+        if (top.has("sys-interval")) {
+            sysInterval = duration(top, "sys-interval", Duration.ZERO, "0 = off");
+            note(top.value("sys-interval"), "sys-interval is accepted but $SYS topics are not published yet");
+        }
+        return new ConfigDocument(new BrokerConfig(listeners, mqtt, auth, limits, storage), httpBind, sysInterval,
+                notes);
+    }
+
+    // ---- sections ----
+
+    private List<ListenerConfig> listeners(Section top) {
+        Node node = top.value("listeners");
+        if (!(node instanceof SequenceNode)) {
+            throw error(node, "listeners: expected a list of listeners (each '- type: tcp' with 'bind: host:port'), "
+                    + "got " + describe(node));
+        }
+        List<Node> items = ((SequenceNode) node).getValue();
+        if (items.isEmpty()) {
+            throw error(node, "listeners: the list is empty; list at least one listener, or remove the key to get "
+                    + "the default (tcp 127.0.0.1:1883)");
+        }
+        List<ListenerConfig> result = new ArrayList<>();
+        List<Node> bindNodes = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String path = "listeners[" + i + "]";
+            Node item = items.get(i);
+            if (!(item instanceof MappingNode)) {
+                throw error(item, path + ": expected a listener with keys " + String.join(", ", LISTENER_KEYS)
+                        + ", got " + describe(item));
+            }
+            Section l = new Section(path, (MappingNode) item, LISTENER_KEYS);
+            String type = l.has("type") ? choice(l, "type", LISTENER_TYPES) : "tcp";
+            if (!type.equals("tcp")) {
+                throw error(l.value("type"), l.path("type") + ": '" + type + "' listeners are not supported yet "
+                        + "(supported now: tcp)");
+            }
+            if (l.has("tls")) {
+                throw error(l.keyNode("tls"), l.path("tls") + ": TLS listeners are not supported yet "
+                        + "(supported now: plain tcp)");
+            }
+            if (l.has("path")) {
+                throw error(l.keyNode("path"), l.path("path") + ": WebSocket listeners are not supported yet "
+                        + "(supported now: plain tcp)");
+            }
+            if (l.has("proxy-protocol") && bool(l, "proxy-protocol")) {
+                throw error(l.value("proxy-protocol"), l.path("proxy-protocol")
+                        + ": the PROXY protocol is not supported yet (only false is accepted)");
+            }
+            if (!l.has("bind")) {
+                throw error(item, path + ": missing key 'bind' (host:port, e.g. 0.0.0.0:1883)");
+            }
+            HostPort bind = hostPort(l, "bind");
+            for (int j = 0; j < result.size(); j++) {
+                ListenerConfig other = result.get(j);
+                if (bind.port() != 0 && other.port() == bind.port() && other.host().equalsIgnoreCase(bind.host())) {
+                    throw error(l.value("bind"), l.path("bind") + ": " + bind + " is already used by listeners["
+                            + j + "] (line " + line(bindNodes.get(j)) + ")");
+                }
+            }
+            Boolean allowAnonymous = l.has("allow-anonymous") ? bool(l, "allow-anonymous") : null;
+            result.add(new ListenerConfig(type, bind.host(), bind.port(), allowAnonymous));
+            bindNodes.add(l.value("bind"));
+        }
+        return result;
+    }
+
+    private MqttSettings mqtt(Section s) {
+        MqttSettings d = MqttSettings.defaults();
+        int maxKeepAlive = s.has("max-keepalive")
+                ? (int) seconds(s, "max-keepalive", 0, 65535) : d.maxKeepAlive();
+        int receiveMaximum = (int) number(s, "receive-maximum", d.receiveMaximum(), 1, 65535);
+        int maxPacketSize = (int) size(s, "max-packet-size", d.maxPacketSize(), 16, 268_435_460);
+        int topicAliasMaximum = (int) number(s, "topic-alias-maximum", d.topicAliasMaximum(), 0, 65535);
+        int maxQueuedMessages = (int) number(s, "max-queued-messages", d.maxQueuedMessages(), 0, Integer.MAX_VALUE);
+        long maxQueuedBytes = size(s, "max-queued-bytes", d.maxQueuedBytes(), 0, Long.MAX_VALUE);
+        MqttSettings.QueueOverflow overflow = s.has("queue-overflow")
+                ? MqttSettings.QueueOverflow.valueOf(choice(s, "queue-overflow", OVERFLOW)
+                        .toUpperCase(Locale.ROOT).replace('-', '_'))
+                : d.queueOverflow();
+        boolean queueQos0 = s.has("queue-qos0") ? bool(s, "queue-qos0") : d.queueQos0();
+        Duration persistentClientExpiration = s.has("persistent-client-expiration")
+                ? duration(s, "persistent-client-expiration", Duration.ZERO, "0 = never")
+                : d.persistentClientExpiration();
+        int maxClientIdLength = (int) number(s, "max-client-id-length", d.maxClientIdLength(), 1, 65535);
+        boolean allowZeroLength = s.has("allow-zero-length-client-id")
+                ? bool(s, "allow-zero-length-client-id") : d.allowZeroLengthClientId();
+        long maxSessionExpiry = s.has("max-session-expiry-interval")
+                ? seconds(s, "max-session-expiry-interval", 0, MqttSettings.SESSION_NEVER_EXPIRES)
+                : d.maxSessionExpiryInterval();
+        return new MqttSettings(maxKeepAlive, receiveMaximum, maxPacketSize, topicAliasMaximum, maxQueuedMessages,
+                maxQueuedBytes, overflow, queueQos0, persistentClientExpiration, maxClientIdLength, allowZeroLength,
+                maxSessionExpiry);
+    }
+
+    private AuthConfig auth(Section s) {
+        if (s.has("password-file")) {
+            throw error(s.keyNode("password-file"), s.path("password-file") + ": password files are not supported "
+                    + "yet (the only auth key in this version is allow-anonymous)");
+        }
+        if (s.has("acl-file")) {
+            throw error(s.keyNode("acl-file"), s.path("acl-file") + ": ACL files are not supported yet "
+                    + "(the only auth key in this version is allow-anonymous)");
+        }
+        return new AuthConfig(s.has("allow-anonymous") ? bool(s, "allow-anonymous")
+                : AuthConfig.defaults().allowAnonymous());
+    }
+
+    private LimitsConfig limits(Section s) {
+        LimitsConfig d = LimitsConfig.defaults();
+        int maxConnections = (int) number(s, "max-connections", d.maxConnections(), 0, Integer.MAX_VALUE);
+        Duration connectTimeout = d.connectTimeout();
+        if (s.has("connect-timeout")) {
+            connectTimeout = duration(s, "connect-timeout", Duration.ofMillis(1), "more than 0");
+        }
+        return new LimitsConfig(maxConnections, connectTimeout);
+    }
+
+    private StorageConfig storage(Section s) {
+        StorageConfig d = StorageConfig.defaults();
+        String engine = d.engine();
+        if (s.has("engine")) {
+            engine = choice(s, "engine", ENGINES);
+            if (engine.equals("rocksdb")) {
+                throw error(s.value("engine"), s.path("engine") + ": 'rocksdb' is not available yet; use 'memory' "
+                        + "(the only engine in this version: sessions and retained messages are lost on restart)");
+            }
+        }
+        Path dir = d.dir();
+        if (s.has("dir")) {
+            String text = scalar(s, "dir", "a directory path");
+            try {
+                if (text.isBlank()) {
+                    throw new InvalidPathException(text, "empty");
+                }
+                dir = Path.of(text);
+            } catch (InvalidPathException e) {
+                throw error(s.value("dir"), s.path("dir") + ": expected a directory path, got '" + text + "'");
+            }
+            note(s.value("dir"), "storage.dir is accepted but not used by the memory engine");
+        }
+        String sync = d.sync();
+        if (s.has("sync")) {
+            sync = choice(s, "sync", SYNC_MODES);
+            note(s.value("sync"), "storage.sync is accepted but not used by the memory engine");
+        }
+        return new StorageConfig(engine, dir, sync);
+    }
+
+    // ---- values ----
+
+    private String scalar(Section s, String key, String expected) {
+        Node n = s.value(key);
+        if (n instanceof ScalarNode && !isNull(n)) {
+            return ((ScalarNode) n).getValue();
+        }
+        throw error(n, s.path(key) + ": expected " + expected + ", got " + describe(n));
+    }
+
+    private long number(Section s, String key, long def, long min, long max) {
+        if (!s.has(key)) {
+            return def;
+        }
+        String expected = "a whole number " + range(min, max);
+        String text = scalar(s, key, expected);
+        long v;
+        try {
+            v = ConfigValues.parseLong(text);
+        } catch (IllegalArgumentException e) {
+            throw error(s.value(key), s.path(key) + ": expected " + expected + ", got '" + text + "'");
+        }
+        if (v < min || v > max) {
+            throw error(s.value(key), s.path(key) + ": expected " + expected + ", got " + v);
+        }
+        return v;
+    }
+
+    /** Plain seconds, or a duration in whole seconds. */
+    private long seconds(Section s, String key, long min, long max) {
+        String expected = "seconds " + min + ".." + max + " (or a duration like 90s, 10m, 1h)";
+        String text = scalar(s, key, expected);
+        long v;
+        try {
+            Duration d = ConfigValues.parseDuration(text);
+            if (d.toMillis() % 1000 != 0) {
+                throw new IllegalArgumentException("not whole seconds");
+            }
+            v = d.getSeconds();
+        } catch (IllegalArgumentException e) {
+            throw error(s.value(key), s.path(key) + ": expected " + expected + ", got '" + text + "'");
+        }
+        if (v < min || v > max) {
+            throw error(s.value(key), s.path(key) + ": expected " + expected + ", got '" + text + "'");
+        }
+        return v;
+    }
+
+    private Duration duration(Section s, String key, Duration min, String meaning) {
+        String expected = ConfigValues.DURATION_FORMS + " (" + meaning + ")";
+        String text = scalar(s, key, expected);
+        Duration d;
+        try {
+            d = ConfigValues.parseDuration(text);
+        } catch (IllegalArgumentException e) {
+            throw error(s.value(key), s.path(key) + ": expected " + expected + ", got '" + text + "'");
+        }
+        if (d.compareTo(min) < 0) {
+            throw error(s.value(key), s.path(key) + ": expected " + expected + ", got '" + text + "'");
+        }
+        return d;
+    }
+
+    private long size(Section s, String key, long def, long min, long max) {
+        if (!s.has(key)) {
+            return def;
+        }
+        String expected = ConfigValues.SIZE_FORMS + (max == Long.MAX_VALUE ? " (0 = no limit)"
+                : ", " + range(min, max) + " bytes");
+        String text = scalar(s, key, expected);
+        long v;
+        try {
+            v = ConfigValues.parseSize(text);
+        } catch (IllegalArgumentException e) {
+            throw error(s.value(key), s.path(key) + ": expected " + expected + ", got '" + text + "'");
+        }
+        if (v < min || v > max) {
+            throw error(s.value(key), s.path(key) + ": expected " + expected + ", got '" + text + "' (" + v
+                    + " bytes)");
+        }
+        return v;
+    }
+
+    private boolean bool(Section s, String key) {
+        String text = scalar(s, key, "true or false");
+        switch (text.toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw error(s.value(key), s.path(key) + ": expected true or false, got '" + text + "'");
+        }
+    }
+
+    private String choice(Section s, String key, List<String> choices) {
+        String expected = "one of " + String.join(", ", choices);
+        String text = scalar(s, key, expected);
+        if (!choices.contains(text)) {
+            throw error(s.value(key), s.path(key) + ": expected " + expected + ", got '" + text + "'");
+        }
+        return text;
+    }
+
+    private HostPort hostPort(Section s, String key) {
+        String expected = "host:port (e.g. 0.0.0.0:1883 or [::1]:1883)";
+        String text = scalar(s, key, expected);
+        try {
+            return HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw error(s.value(key), s.path(key) + ": expected host:port, got '" + text + "' (" + e.getMessage()
+                    + ")");
+        }
+    }
+
+    private static String range(long min, long max) {
+        return max == Integer.MAX_VALUE || max == Long.MAX_VALUE ? ">= " + min : min + ".." + max;
+    }
+
+    // ---- helpers ----
+
+    private void note(Node at, String text) {
+        notes.add(source + ":" + line(at) + ": " + text);
+    }
+
+    private ConfigException error(Node at, String message) {
+        return new ConfigException(source + ":" + line(at) + ": " + message);
+    }
+
+    private static int line(Node n) {
+        return n.getStartMark() == null ? 1 : n.getStartMark().getLine() + 1;
+    }
+
+    private static boolean isNull(Node n) {
+        return n instanceof ScalarNode && Tag.NULL.equals(n.getTag());
+    }
+
+    private static String describe(Node n) {
+        if (n instanceof MappingNode) {
+            return "a mapping (key: value lines)";
+        }
+        if (n instanceof SequenceNode) {
+            return "a list";
+        }
+        if (isNull(n)) {
+            return "nothing";
+        }
+        return "'" + ((ScalarNode) n).getValue() + "'";
+    }
+
+    /** Closest allowed key within two edits, for "did you mean". */
+    static String closest(String key, List<String> allowed) {
+        String best = null;
+        int bestDistance = 3;
+        for (String candidate : allowed) {
+            int d = distance(key.toLowerCase(Locale.ROOT).replace('_', '-'), candidate);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /** The keys of one mapping, checked against the allowed keys when read. */
+    private final class Section {
+        private final String path;
+        private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
+
+        Section(String path) {
+            this.path = path;
+        }
+
+        Section(String path, MappingNode node, List<String> allowed) {
+            this(path);
+            for (NodeTuple t : node.getValue()) {
+                Node keyNode = t.getKeyNode();
+                if (!(keyNode instanceof ScalarNode) || isNull(keyNode)) {
+                    throw error(keyNode, (path.isEmpty() ? "" : path + ": ") + "expected a key name, got "
+                            + describe(keyNode));
+                }
+                String key = ((ScalarNode) keyNode).getValue();
+                if (!allowed.contains(key)) {
+                    String hint = closest(key, allowed);
+                    throw error(keyNode, "unknown key '" + path(key) + "' (allowed: " + String.join(", ", allowed)
+                            + ")" + (hint != null ? "; did you mean '" + hint + "'?" : ""));
+                }
+                NodeTuple first = entries.putIfAbsent(key, t);
+                if (first != null) {
+                    throw error(keyNode, "duplicate key '" + path(key) + "' (first at line "
+                            + line(first.getKeyNode()) + ")");
+                }
+            }
+        }
+
+        String path(String key) {
+            return path.isEmpty() ? key : path + "." + key;
+        }
+
+        boolean has(String key) {
+            return entries.containsKey(key);
+        }
+
+        Node value(String key) {
+            return entries.get(key).getValueNode();
+        }
+
+        Node keyNode(String key) {
+            return entries.get(key).getKeyNode();
+        }
+
+        /** A nested section; absent or empty ({@code mqtt:} with nothing under it) means all defaults. */
+        Section section(String key, List<String> allowed) {
+            if (!has(key) || isNull(value(key))) {
+                return new Section(path(key));
+            }
+            Node n = value(key);
+            if (!(n instanceof MappingNode)) {
+                throw error(n, path(key) + ": expected a section with keys " + String.join(", ", allowed)
+                        + ", got " + describe(n));
+            }
+            return new Section(path(key), (MappingNode) n, allowed);
+        }
+    }
+}

@@ -1,0 +1,528 @@
+package dev.tern.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tern.core.MqttSettings;
+import dev.tern.core.MqttSettings.QueueOverflow;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfigLoaderTest {
+
+    private static BrokerConfig parse(String yaml) {
+        return ConfigLoader.parse(yaml, "tern.yaml");
+    }
+
+    private static AbstractThrowableAssert<?, ? extends Throwable> failing(String yaml) {
+        return assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class);
+    }
+
+    @Nested
+    class Defaults {
+        @Test
+        void emptyFileMeansDefaults() {
+            assertThat(parse("")).isEqualTo(BrokerConfig.defaults());
+        }
+
+        @Test
+        void commentsOnlyMeansDefaults() {
+            assertThat(parse("# nothing here\n\n# at all\n")).isEqualTo(BrokerConfig.defaults());
+        }
+
+        @Test
+        void missingListenersMeansOneTcpListenerOnLoopback1883() {
+            BrokerConfig c = parse("mqtt:\n  receive-maximum: 10\n");
+            assertThat(c.listeners()).containsExactly(new ListenerConfig("tcp", "127.0.0.1", 1883, null));
+        }
+
+        @Test
+        void emptySectionsMeanDefaults() {
+            BrokerConfig c = parse("mqtt:\nauth:\nlimits:\nstorage:\nhttp:\n");
+            assertThat(c).isEqualTo(BrokerConfig.defaults());
+        }
+
+        @Test
+        void defaultsOfTheDocument() {
+            ConfigDocument d = ConfigLoader.parseDocument("", "tern.yaml");
+            assertThat(d.httpBind()).isEmpty();
+            assertThat(d.sysInterval()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(d.notes()).isEmpty();
+        }
+
+        @Test
+        void documentedDefaultValues() {
+            BrokerConfig c = BrokerConfig.defaults();
+            MqttSettings m = c.mqtt();
+            assertThat(m.maxKeepAlive()).isEqualTo(65535);
+            assertThat(m.receiveMaximum()).isEqualTo(128);
+            assertThat(m.maxPacketSize()).isEqualTo(2_000_000);
+            assertThat(m.topicAliasMaximum()).isEqualTo(64);
+            assertThat(m.maxQueuedMessages()).isEqualTo(1000);
+            assertThat(m.maxQueuedBytes()).isZero();
+            assertThat(m.queueOverflow()).isEqualTo(QueueOverflow.DROP_NEW);
+            assertThat(m.queueQos0()).isFalse();
+            assertThat(m.persistentClientExpiration()).isZero();
+            assertThat(m.maxClientIdLength()).isEqualTo(65535);
+            assertThat(m.allowZeroLengthClientId()).isTrue();
+            assertThat(m.maxSessionExpiryInterval()).isEqualTo(0xFFFFFFFFL);
+            assertThat(c.auth().allowAnonymous()).isTrue();
+            assertThat(c.limits()).isEqualTo(new LimitsConfig(0, Duration.ofSeconds(10)));
+            assertThat(c.storage()).isEqualTo(new StorageConfig("memory", Path.of("data"), "always"));
+        }
+    }
+
+    @Nested
+    class EveryKey {
+        @Test
+        void allKeysOfTheGuideShape() {
+            ConfigDocument d = ConfigLoader.parseDocument("""
+                    listeners:
+                      - type: tcp
+                        bind: 0.0.0.0:1883
+                        allow-anonymous: false
+                        proxy-protocol: false
+                      - bind: "[::1]:1884"
+                    mqtt:
+                      max-keepalive: 600
+                      receive-maximum: 20
+                      max-packet-size: 1MB
+                      topic-alias-maximum: 0
+                      max-queued-messages: 50
+                      max-queued-bytes: 512KB
+                      queue-overflow: drop-oldest
+                      queue-qos0: true
+                      persistent-client-expiration: 2h
+                      max-client-id-length: 23
+                      allow-zero-length-client-id: false
+                      max-session-expiry-interval: 86400
+                    auth:
+                      allow-anonymous: false
+                    limits:
+                      max-connections: 100
+                      connect-timeout: 500ms
+                    storage:
+                      engine: memory
+                      dir: /var/lib/tern
+                      sync: batch
+                    http:
+                      bind: 127.0.0.1:8080
+                    sys-interval: 0
+                    """, "tern.yaml");
+            BrokerConfig c = d.broker();
+            assertThat(c.listeners()).containsExactly(
+                    new ListenerConfig("tcp", "0.0.0.0", 1883, false),
+                    new ListenerConfig("tcp", "::1", 1884, null));
+            assertThat(c.mqtt()).isEqualTo(new MqttSettings(600, 20, 1024 * 1024, 0, 50, 512 * 1024,
+                    QueueOverflow.DROP_OLDEST, true, Duration.ofHours(2), 23, false, 86400));
+            assertThat(c.auth()).isEqualTo(new AuthConfig(false));
+            assertThat(c.limits()).isEqualTo(new LimitsConfig(100, Duration.ofMillis(500)));
+            assertThat(c.storage()).isEqualTo(new StorageConfig("memory", Path.of("/var/lib/tern"), "batch"));
+            assertThat(d.httpBind()).contains(new HostPort("127.0.0.1", 8080));
+            assertThat(d.sysInterval()).isZero();
+            assertThat(d.notes()).containsExactly(
+                    "tern.yaml:27: storage.dir is accepted but not used by the memory engine",
+                    "tern.yaml:28: storage.sync is accepted but not used by the memory engine",
+                    "tern.yaml:30: http.bind is accepted but the HTTP endpoint is not served yet",
+                    "tern.yaml:31: sys-interval is accepted but $SYS topics are not published yet");
+        }
+
+        @Test
+        void unsetMqttKeysKeepTheirDefaults() {
+            MqttSettings m = parse("mqtt:\n  receive-maximum: 5\n").mqtt();
+            assertThat(m).isEqualTo(MqttSettings.defaults().withReceiveMaximum(5));
+        }
+
+        @Test
+        void listenerTypeDefaultsToTcp() {
+            assertThat(parse("listeners:\n  - bind: localhost:0\n").listeners())
+                    .containsExactly(ListenerConfig.tcp("localhost", 0));
+        }
+
+        @Test
+        void queueOverflowDropNew() {
+            assertThat(parse("mqtt:\n  queue-overflow: drop-new\n").mqtt().queueOverflow())
+                    .isEqualTo(QueueOverflow.DROP_NEW);
+        }
+
+        @Test
+        void keepaliveAndSessionExpiryAcceptDurations() {
+            MqttSettings m = parse("mqtt:\n  max-keepalive: 10m\n  max-session-expiry-interval: 1d\n").mqtt();
+            assertThat(m.maxKeepAlive()).isEqualTo(600);
+            assertThat(m.maxSessionExpiryInterval()).isEqualTo(86_400);
+        }
+
+        @Test
+        void sessionExpiryAcceptsTheNeverValue() {
+            assertThat(parse("mqtt:\n  max-session-expiry-interval: 4294967295\n").mqtt().maxSessionExpiryInterval())
+                    .isEqualTo(MqttSettings.SESSION_NEVER_EXPIRES);
+        }
+
+        @Test
+        void quotedNumbersAndUnderscoresAreNumbers() {
+            MqttSettings m = parse("mqtt:\n  receive-maximum: \"20\"\n  max-packet-size: 2_000_000\n").mqtt();
+            assertThat(m.receiveMaximum()).isEqualTo(20);
+            assertThat(m.maxPacketSize()).isEqualTo(2_000_000);
+        }
+
+        @Test
+        void booleansAreCaseInsensitive() {
+            assertThat(parse("auth:\n  allow-anonymous: False\n").auth().allowAnonymous()).isFalse();
+        }
+
+        @Test
+        void aliasesWork() {
+            BrokerConfig c = parse("""
+                    limits:
+                      connect-timeout: &t 5s
+                    mqtt:
+                      persistent-client-expiration: *t
+                    """);
+            assertThat(c.mqtt().persistentClientExpiration()).isEqualTo(Duration.ofSeconds(5));
+        }
+
+        @Test
+        void loadsFromAFile(@TempDir Path dir) throws IOException {
+            Path file = dir.resolve("tern.yaml");
+            Files.writeString(file, "listeners:\n  - type: tcp\n    bind: 0.0.0.0:1999\n");
+            assertThat(ConfigLoader.load(file).listeners()).containsExactly(ListenerConfig.tcp("0.0.0.0", 1999));
+        }
+
+        @Test
+        void fileErrorsNameTheFileAsGiven(@TempDir Path dir) throws IOException {
+            Path file = dir.resolve("broken.yaml");
+            Files.writeString(file, "mqtt:\n  max-keepalve: 5\n");
+            assertThatThrownBy(() -> ConfigLoader.load(file))
+                    .hasMessageStartingWith(file + ":2: unknown key 'mqtt.max-keepalve'");
+        }
+
+        @Test
+        void missingFile(@TempDir Path dir) {
+            Path file = dir.resolve("nope.yaml");
+            assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOf(ConfigException.class)
+                    .hasMessage(file + ": no such file");
+        }
+
+        @Test
+        void notUtf8(@TempDir Path dir) throws IOException {
+            Path file = dir.resolve("latin1.yaml");
+            Files.write(file, "# caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": not a UTF-8 text file");
+        }
+
+        @Test
+        void exampleFileOfTheRepositoryIsValid() {
+            Path example = Path.of("..", "tern.example.yaml");
+            if (Files.exists(example)) {
+                ConfigDocument d = ConfigLoader.loadDocument(example);
+                assertThat(d.broker().listeners()).isNotEmpty();
+            }
+        }
+    }
+
+    @Nested
+    class UnknownKeys {
+        @Test
+        void unknownMqttKeyNamesPathLineAndAllowedKeys() {
+            failing("listeners:\n  - bind: 0.0.0.0:1883\n\nmqtt:\n  receive-maximum: 5\n\n  max-keepalve: 60\n")
+                    .hasMessage("tern.yaml:7: unknown key 'mqtt.max-keepalve' (allowed: max-keepalive, "
+                            + "receive-maximum, max-packet-size, topic-alias-maximum, max-queued-messages, "
+                            + "max-queued-bytes, queue-overflow, queue-qos0, persistent-client-expiration, "
+                            + "max-client-id-length, allow-zero-length-client-id, max-session-expiry-interval); "
+                            + "did you mean 'max-keepalive'?");
+        }
+
+        @Test
+        void unknownTopLevelKey() {
+            failing("mqtt:\n  receive-maximum: 5\nlisteners_tls: 1\n")
+                    .hasMessageStartingWith("tern.yaml:3: unknown key 'listeners_tls' (allowed: listeners, mqtt, "
+                            + "auth, limits, storage, http, sys-interval)");
+        }
+
+        @Test
+        void unknownKeyWithoutCloseMatchHasNoHint() {
+            failing("persistence: true\n").hasMessageNotContaining("did you mean");
+        }
+
+        @Test
+        void mosquittoStyleUnderscoresGetAHint() {
+            failing("mqtt:\n  max_keepalive: 60\n").hasMessageEndingWith("did you mean 'max-keepalive'?");
+        }
+
+        @Test
+        void unknownListenerKey() {
+            failing("listeners:\n  - type: tcp\n    bind: 0.0.0.0:1883\n    port: 1883\n")
+                    .hasMessageStartingWith("tern.yaml:4: unknown key 'listeners[0].port' (allowed: type, bind, "
+                            + "allow-anonymous, proxy-protocol, tls, path)");
+        }
+
+        @ParameterizedTest
+        @CsvSource({"auth,user", "limits,max-conections", "storage,path", "http,port"})
+        void unknownKeyInEverySection(String section, String key) {
+            failing(section + ":\n  " + key + ": 1\n").hasMessageStartingWith(
+                    "tern.yaml:2: unknown key '" + section + "." + key + "' (allowed: ");
+        }
+
+        @Test
+        void duplicateKey() {
+            failing("mqtt:\n  receive-maximum: 5\n  receive-maximum: 6\n")
+                    .hasMessage("tern.yaml:3: duplicate key 'mqtt.receive-maximum' (first at line 2)");
+        }
+
+        @Test
+        void duplicateSection() {
+            failing("mqtt:\n  receive-maximum: 5\nauth:\nmqtt:\n")
+                    .hasMessage("tern.yaml:4: duplicate key 'mqtt' (first at line 1)");
+        }
+    }
+
+    @Nested
+    class WrongValues {
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "max-keepalive: 70000 | mqtt.max-keepalive: expected seconds 0..65535 (or a duration like 90s, 10m, 1h), got '70000'",
+            "max-keepalive: 1.5 | mqtt.max-keepalive: expected seconds 0..65535 (or a duration like 90s, 10m, 1h), got '1.5'",
+            "max-keepalive: 1500ms | mqtt.max-keepalive: expected seconds 0..65535 (or a duration like 90s, 10m, 1h), got '1500ms'",
+            "receive-maximum: 0 | mqtt.receive-maximum: expected a whole number 1..65535, got 0",
+            "receive-maximum: many | mqtt.receive-maximum: expected a whole number 1..65535, got 'many'",
+            "topic-alias-maximum: -1 | mqtt.topic-alias-maximum: expected a whole number 0..65535, got -1",
+            "max-queued-messages: 1e3 | mqtt.max-queued-messages: expected a whole number >= 0, got '1e3'",
+            "max-client-id-length: 0 | mqtt.max-client-id-length: expected a whole number 1..65535, got 0",
+            "max-packet-size: 2XB | mqtt.max-packet-size: expected a size like 512KB, 2MB, 1GB or plain bytes, 16..268435460 bytes, got '2XB'",
+            "max-packet-size: 1GB | mqtt.max-packet-size: expected a size like 512KB, 2MB, 1GB or plain bytes, 16..268435460 bytes, got '1GB' (1073741824 bytes)",
+            "max-packet-size: 8 | mqtt.max-packet-size: expected a size like 512KB, 2MB, 1GB or plain bytes, 16..268435460 bytes, got '8' (8 bytes)",
+            "max-queued-bytes: lots | mqtt.max-queued-bytes: expected a size like 512KB, 2MB, 1GB or plain bytes (0 = no limit), got 'lots'",
+            "queue-overflow: drop | mqtt.queue-overflow: expected one of drop-new, drop-oldest, got 'drop'",
+            "queue-qos0: yes | mqtt.queue-qos0: expected true or false, got 'yes'",
+            "allow-zero-length-client-id: 1 | mqtt.allow-zero-length-client-id: expected true or false, got '1'",
+            "persistent-client-expiration: 1w | mqtt.persistent-client-expiration: expected a duration like 500ms, 10s, 5m, 2h, 1d or plain seconds (0 = never), got '1w'",
+            "persistent-client-expiration: -5s | mqtt.persistent-client-expiration: expected a duration like 500ms, 10s, 5m, 2h, 1d or plain seconds (0 = never), got '-5s'",
+            "max-session-expiry-interval: 4294967296 | mqtt.max-session-expiry-interval: expected seconds 0..4294967295 (or a duration like 90s, 10m, 1h), got '4294967296'",
+        })
+        void mqttValues(String line, String message) {
+            failing("# tern\nmqtt:\n  " + line + "\n").hasMessage("tern.yaml:3: " + message);
+        }
+
+        @Test
+        void wrongTypeListInsteadOfScalar() {
+            failing("mqtt:\n  receive-maximum:\n    - 1\n")
+                    .hasMessage("tern.yaml:3: mqtt.receive-maximum: expected a whole number 1..65535, got a list");
+        }
+
+        @Test
+        void missingValue() {
+            failing("mqtt:\n  receive-maximum:\n")
+                    .hasMessage("tern.yaml:2: mqtt.receive-maximum: expected a whole number 1..65535, got nothing");
+        }
+
+        @Test
+        void sectionThatIsAScalar() {
+            failing("mqtt: 5\n").hasMessageStartingWith("tern.yaml:1: mqtt: expected a section with keys "
+                    + "max-keepalive, ");
+        }
+
+        @Test
+        void topLevelThatIsNotAMapping() {
+            failing("- a\n- b\n").hasMessage("tern.yaml:1: expected sections like 'listeners:' and 'mqtt:' at "
+                    + "the top level, got a list");
+        }
+
+        @Test
+        void invalidYamlNamesTheLine() {
+            failing("mqtt:\n  receive-maximum: 5\n bad: [\n").hasMessageStartingWith("tern.yaml:")
+                    .hasMessageContaining("not valid YAML");
+        }
+
+        @Test
+        void tabsAreReportedAsInvalidYaml() {
+            failing("mqtt:\n\treceive-maximum: 5\n").hasMessageStartingWith("tern.yaml:2: not valid YAML");
+        }
+
+        @Test
+        void authAllowAnonymousMustBeBoolean() {
+            failing("auth:\n  allow-anonymous: maybe\n")
+                    .hasMessage("tern.yaml:2: auth.allow-anonymous: expected true or false, got 'maybe'");
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "max-connections: -1 | limits.max-connections: expected a whole number >= 0, got -1",
+            "connect-timeout: 0 | limits.connect-timeout: expected a duration like 500ms, 10s, 5m, 2h, 1d or plain seconds (more than 0), got '0'",
+            "connect-timeout: soon | limits.connect-timeout: expected a duration like 500ms, 10s, 5m, 2h, 1d or plain seconds (more than 0), got 'soon'",
+        })
+        void limitsValues(String line, String message) {
+            failing("limits:\n  " + line + "\n").hasMessage("tern.yaml:2: " + message);
+        }
+
+        @Test
+        void storageEngineRocksdbIsNotAvailableYet() {
+            failing("storage:\n  engine: rocksdb\n")
+                    .hasMessageStartingWith("tern.yaml:2: storage.engine: 'rocksdb' is not available yet; use "
+                            + "'memory'");
+        }
+
+        @Test
+        void storageEngineUnknown() {
+            failing("storage:\n  engine: postgres\n")
+                    .hasMessage("tern.yaml:2: storage.engine: expected one of memory, rocksdb, got 'postgres'");
+        }
+
+        @Test
+        void storageSync() {
+            failing("storage:\n  sync: sometimes\n")
+                    .hasMessage("tern.yaml:2: storage.sync: expected one of always, batch, none, got 'sometimes'");
+        }
+
+        @Test
+        void storageDirEmpty() {
+            failing("storage:\n  dir: ''\n")
+                    .hasMessage("tern.yaml:2: storage.dir: expected a directory path, got ''");
+        }
+
+        @Test
+        void httpBind() {
+            failing("http:\n  bind: 8080\n").hasMessage("tern.yaml:2: http.bind: expected host:port, got '8080' "
+                    + "(the port is missing, e.g. 0.0.0.0:1883)");
+        }
+
+        @Test
+        void sysInterval() {
+            failing("sys-interval: often\n").hasMessageStartingWith("tern.yaml:1: sys-interval: expected a duration");
+        }
+    }
+
+    @Nested
+    class Listeners {
+        @Test
+        void badBind() {
+            failing("# listeners\n\nlisteners:\n  - bind: 1883x\n")
+                    .hasMessage("tern.yaml:4: listeners[0].bind: expected host:port, got '1883x' "
+                            + "(the port is missing, e.g. 0.0.0.0:1883)");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"0.0.0.0:", "0.0.0.0:http", "0.0.0.0:65536", ":1883", "::1:1883", "[::1]1883",
+            "[zz]:1883", "my host:1883", "0.0.0.0:-1"})
+        void badBinds(String bind) {
+            failing("listeners:\n  - bind: \"" + bind + "\"\n")
+                    .hasMessageStartingWith("tern.yaml:2: listeners[0].bind: expected host:port, got '" + bind + "'");
+        }
+
+        @ParameterizedTest
+        @CsvSource({"'0.0.0.0:1883',0.0.0.0,1883", "'[::]:1883',::,1883", "'[::1]:8883',::1,8883",
+            "'localhost:0',localhost,0", "'broker.example.org:1883',broker.example.org,1883",
+            "'[fe80::1%eth0]:1883',fe80::1%eth0,1883"})
+        void goodBinds(String bind, String host, int port) {
+            assertThat(parse("listeners:\n  - bind: \"" + bind + "\"\n").listeners())
+                    .containsExactly(ListenerConfig.tcp(host, port));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"tls", "ws", "wss"})
+        void unsupportedTypes(String type) {
+            failing("listeners:\n  - type: " + type + "\n    bind: 0.0.0.0:8883\n")
+                    .hasMessage("tern.yaml:2: listeners[0].type: '" + type + "' listeners are not supported yet "
+                            + "(supported now: tcp)");
+        }
+
+        @Test
+        void unknownType() {
+            failing("listeners:\n  - type: udp\n    bind: 0.0.0.0:8883\n")
+                    .hasMessage("tern.yaml:2: listeners[0].type: expected one of tcp, tls, ws, wss, got 'udp'");
+        }
+
+        @Test
+        void tlsBlockIsNotSupportedYet() {
+            failing("listeners:\n  - type: tcp\n    bind: 0.0.0.0:8883\n    tls:\n      cert: a.pem\n")
+                    .hasMessage("tern.yaml:4: listeners[0].tls: TLS listeners are not supported yet "
+                            + "(supported now: plain tcp)");
+        }
+
+        @Test
+        void pathIsNotSupportedYet() {
+            failing("listeners:\n  - bind: 0.0.0.0:8083\n    path: /mqtt\n")
+                    .hasMessage("tern.yaml:3: listeners[0].path: WebSocket listeners are not supported yet "
+                            + "(supported now: plain tcp)");
+        }
+
+        @Test
+        void proxyProtocolTrueIsNotSupportedYet() {
+            failing("listeners:\n  - bind: 0.0.0.0:1883\n    proxy-protocol: true\n")
+                    .hasMessage("tern.yaml:3: listeners[0].proxy-protocol: the PROXY protocol is not supported "
+                            + "yet (only false is accepted)");
+        }
+
+        @Test
+        void missingBind() {
+            failing("listeners:\n  - type: tcp\n    allow-anonymous: true\n")
+                    .hasMessage("tern.yaml:2: listeners[0]: missing key 'bind' (host:port, e.g. 0.0.0.0:1883)");
+        }
+
+        @Test
+        void emptyList() {
+            failing("listeners: []\n").hasMessageStartingWith("tern.yaml:1: listeners: the list is empty");
+        }
+
+        @Test
+        void notAList() {
+            failing("listeners:\n  type: tcp\n  bind: 0.0.0.0:1883\n")
+                    .hasMessageStartingWith("tern.yaml:2: listeners: expected a list of listeners");
+        }
+
+        @Test
+        void itemNotAMapping() {
+            failing("listeners:\n  - 0.0.0.0:1883\n")
+                    .hasMessageStartingWith("tern.yaml:2: listeners[0]: expected a listener with keys type, bind");
+        }
+
+        @Test
+        void sameAddressTwice() {
+            failing("listeners:\n  - bind: 0.0.0.0:1883\n  - bind: 127.0.0.1:1884\n  - bind: 0.0.0.0:1883\n")
+                    .hasMessage("tern.yaml:4: listeners[2].bind: 0.0.0.0:1883 is already used by listeners[0] "
+                            + "(line 2)");
+        }
+
+        @Test
+        void portZeroMayRepeat() {
+            assertThat(parse("listeners:\n  - bind: 127.0.0.1:0\n  - bind: 127.0.0.1:0\n").listeners()).hasSize(2);
+        }
+
+        @Test
+        void secondListenerErrorsNameItsIndex() {
+            failing("listeners:\n  - bind: 0.0.0.0:1883\n  - bind: 0.0.0.0:1884\n    allow-anonymous: nope\n")
+                    .hasMessage("tern.yaml:4: listeners[1].allow-anonymous: expected true or false, got 'nope'");
+        }
+    }
+
+    @Nested
+    class UnsupportedAuth {
+        @Test
+        void passwordFile() {
+            failing("auth:\n  allow-anonymous: false\n  password-file: /etc/tern/passwd\n")
+                    .hasMessageStartingWith("tern.yaml:3: auth.password-file: password files are not supported yet");
+        }
+
+        @Test
+        void aclFile() {
+            failing("auth:\n  acl-file: /etc/tern/acl\n")
+                    .hasMessageStartingWith("tern.yaml:2: auth.acl-file: ACL files are not supported yet");
+        }
+    }
+
+    @Test
+    void closestKey() {
+        assertThat(ConfigLoader.closest("recieve-maximum", ConfigLoader.MQTT_KEYS)).isEqualTo("receive-maximum");
+        assertThat(ConfigLoader.closest("zzz", List.of("abc", "def"))).isNull();
+    }
+}

@@ -1,0 +1,180 @@
+package dev.tern.cli;
+
+import dev.tern.bench.BenchOptions;
+import dev.tern.bench.BenchResult;
+import dev.tern.bench.BenchRunner;
+import dev.tern.bench.ReferenceServer;
+import dev.tern.bench.Scenario;
+import dev.tern.codec.MqttVersion;
+import dev.tern.server.config.ConfigValues;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tern bench}: the load generator, and its sink and relay yardsticks. */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        versionProvider = TernCommand.Version.class,
+        sortOptions = false,
+        description = {
+            "Load an MQTT broker and measure it: throughput, end-to-end latency (HdrHistogram, from a timestamp "
+                    + "in each payload) and, at QoS 1 and 2, that nothing acknowledged was lost.",
+            "Scenarios: conn (open N connections and hold them), pub, sub, fanin (N publishers -> 1 subscriber), "
+                    + "fanout (1 -> N), pairs (publisher i -> subscriber i), shared (fan-in into a $share group).",
+            "Yardsticks: 'sink' runs a server that acknowledges and discards everything (the generator's "
+                    + "ceiling); 'relay' forwards PUBLISH frames to subscribers with no MQTT logic (its latency "
+                    + "floor)."},
+        footerHeading = "%n",
+        footer = {"Examples:",
+            "  tern bench fanin -q 1 -d 20s --warmup 5s",
+            "  tern bench fanout --subs 100 --rate 10000",
+            "  tern bench relay -p 1884 & tern bench pairs -p 1884 -q 1 --rate 10000",
+            "Exit codes: 0 ok, 1 a QoS 1/2 message acknowledged to its publisher was not delivered, or errors; "
+                    + "2 wrong option."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "SCENARIO",
+            description = "conn | pub | sub | fanin | fanout | pairs | shared | sink | relay")
+    String scenario;
+
+    @Option(names = {"-h", "--host"}, description = "Broker host. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "127.0.0.1")
+    String host;
+
+    @Option(names = {"-p", "--port"}, description = "Broker port (for sink/relay: the port to listen on). "
+            + "Default: ${DEFAULT-VALUE}.", defaultValue = "1883")
+    int port;
+
+    @Option(names = {"-q", "--qos"}, description = "QoS of publishes and subscriptions. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "0")
+    int qos;
+
+    @Option(names = {"-s", "--size"}, description = "Payload size in bytes (at least 20). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "64")
+    int size;
+
+    @Option(names = {"-t", "--topic"}, description = "Topic of publisher i, %%i replaced by i. "
+            + "Default: ${DEFAULT-VALUE}.", defaultValue = "bench/%i")
+    String topic;
+
+    @Option(names = {"-V", "--protocol-version"}, description = "MQTT version: 31, 311 or 5. "
+            + "Default: ${DEFAULT-VALUE}.", defaultValue = "311")
+    String protocolVersion;
+
+    @Option(names = "--pubs", description = "Publishers (default per scenario: fanin/shared 4, pairs 100, "
+            + "pub/fanout 1).")
+    int publishers;
+
+    @Option(names = "--subs", description = "Subscribers (default per scenario: fanin/sub 1, fanout 100, "
+            + "pairs = publishers, shared 4).")
+    int subscribers;
+
+    @Option(names = {"-r", "--rate"}, description = "Total messages per second over all publishers; 0 = as fast "
+            + "as the window allows. Default: ${DEFAULT-VALUE}.", defaultValue = "0")
+    long rate;
+
+    @Option(names = {"-w", "--inflight"}, description = "Per-publisher window of unacknowledged QoS 1/2 "
+            + "messages. Default: ${DEFAULT-VALUE}.", defaultValue = "64")
+    int inflight;
+
+    @Option(names = {"-d", "--duration"}, description = "How long to publish (or, for conn, to hold). "
+            + "Default: ${DEFAULT-VALUE}.", defaultValue = "10s")
+    String duration;
+
+    @Option(names = {"-n", "--count"}, description = "Messages per publisher; 0 = until the duration ends. "
+            + "Default: ${DEFAULT-VALUE}.", defaultValue = "0")
+    long count;
+
+    @Option(names = {"-c", "--connections"}, description = "conn: connections to open. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "1000")
+    int connections;
+
+    @Option(names = "--connect-rate", description = "conn: new connections per second. "
+            + "Default: ${DEFAULT-VALUE}.", defaultValue = "1000")
+    int connectRate;
+
+    @Option(names = "--warmup", description = "Load before measuring, not counted (JVM brokers want ~15s). "
+            + "Default: ${DEFAULT-VALUE}.", defaultValue = "0s")
+    String warmup;
+
+    @Option(names = {"-i", "--id-prefix"}, description = "Client id prefix. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "tern-bench")
+    String idPrefix;
+
+    @Option(names = "--json", description = "Print the result as one JSON object instead of the summary line.")
+    boolean json;
+
+    @Option(names = "--quiet", description = "No progress lines.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        String name = scenario.toLowerCase(Locale.ROOT);
+        if (name.equals("sink") || name.equals("relay")) {
+            return serve(name.equals("sink") ? ReferenceServer.Mode.SINK : ReferenceServer.Mode.RELAY, out);
+        }
+        Scenario sc;
+        try {
+            sc = Scenario.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario '" + scenario
+                    + "' (conn, pub, sub, fanin, fanout, pairs, shared, sink, relay)");
+        }
+        BenchOptions options;
+        try {
+            options = new BenchOptions(sc, host, port, version(), qos, size, topic, publishers, subscribers, rate,
+                    inflight, duration(duration, "--duration"), count, connections, connectRate,
+                    duration(warmup, "--warmup"), idPrefix, quiet || json);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+        BenchResult result;
+        try (BenchRunner runner = new BenchRunner(options, out)) {
+            result = runner.run();
+        } catch (IllegalStateException e) {
+            System.err.println("tern bench: " + e.getMessage());
+            return 1;
+        }
+        out.println(json ? result.toJson() : result.summaryLine());
+        boolean failed = (qos > 0 && !result.noLoss()) || result.errors() > 0;
+        return failed ? 1 : 0;
+    }
+
+    private int serve(ReferenceServer.Mode mode, PrintStream out) throws InterruptedException {
+        try (ReferenceServer server = new ReferenceServer(mode, host, port,
+                Runtime.getRuntime().availableProcessors())) {
+            out.println("tern bench " + mode.name().toLowerCase(Locale.ROOT) + " listening on " + host + ":"
+                    + server.port() + " (Ctrl-C to stop)");
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        }
+        return 0;
+    }
+
+    private MqttVersion version() {
+        return switch (protocolVersion) {
+            case "31", "3.1", "mqttv31" -> MqttVersion.V3_1;
+            case "311", "3.1.1", "mqttv311" -> MqttVersion.V3_1_1;
+            case "5", "mqttv5" -> MqttVersion.V5;
+            default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                    "unknown protocol version '" + protocolVersion + "' (31, 311 or 5)");
+        };
+    }
+
+    private Duration duration(String text, String option) {
+        try {
+            return ConfigValues.parseDuration(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), option + ": expected "
+                    + ConfigValues.DURATION_FORMS + ", got '" + text + "'");
+        }
+    }
+}

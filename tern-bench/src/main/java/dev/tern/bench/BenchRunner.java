@@ -17,19 +17,19 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
 /** Runs one bench scenario against a broker and measures it. */
 public final class BenchRunner implements AutoCloseable {
     private final BenchOptions options;
-    private final PrintStream out;
+    private final Consumer<String> out;
     private final BenchStats stats = new BenchStats();
     private final EventLoopGroup group;
     private final Class<? extends Channel> channelClass;
@@ -38,7 +38,8 @@ public final class BenchRunner implements AutoCloseable {
     private final List<BenchClient> idle = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
 
-    public BenchRunner(BenchOptions options, PrintStream out) {
+    /** @param out where progress lines go, one call per line */
+    public BenchRunner(BenchOptions options, Consumer<String> out) {
         this.options = options;
         this.out = out;
         boolean epoll = Epoll.isAvailable();
@@ -286,7 +287,7 @@ public final class BenchRunner implements AutoCloseable {
 
     private void log(String format, Object... args) {
         if (!options.quiet()) {
-            out.println(String.format(Locale.ROOT, format, args));
+            out.accept(String.format(Locale.ROOT, format, args));
         }
     }
 

@@ -7,7 +7,7 @@ import dev.tern.bench.ReferenceServer;
 import dev.tern.bench.Scenario;
 import dev.tern.codec.MqttVersion;
 import dev.tern.server.config.ConfigValues;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -15,11 +15,12 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code tern bench}: the load generator, and its sink and relay yardsticks. */
 @Command(name = "bench",
-        mixinStandardHelpOptions = true,
         versionProvider = TernCommand.Version.class,
         sortOptions = false,
         description = {
@@ -38,6 +39,12 @@ import picocli.CommandLine.Parameters;
             "Exit codes: 0 ok, 1 a QoS 1/2 message acknowledged to its publisher was not delivered, or errors; "
                     + "2 wrong option."})
 public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--help", usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "Print version information and exit.")
+    boolean versionRequested;
 
     @Parameters(index = "0", paramLabel = "SCENARIO",
             description = "conn | pub | sub | fanin | fanout | pairs | shared | sink | relay")
@@ -113,9 +120,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress lines.")
     boolean quiet;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         String name = scenario.toLowerCase(Locale.ROOT);
         if (name.equals("sink") || name.equals("relay")) {
             return serve(name.equals("sink") ? ReferenceServer.Mode.SINK : ReferenceServer.Mode.RELAY, out);
@@ -124,7 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             sc = Scenario.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario '" + scenario
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown scenario '" + scenario
                     + "' (conn, pub, sub, fanin, fanout, pairs, shared, sink, relay)");
         }
         BenchOptions options;
@@ -133,13 +143,13 @@ public final class BenchCommand implements Callable<Integer> {
                     inflight, duration(duration, "--duration"), count, connections, connectRate,
                     duration(warmup, "--warmup"), idPrefix, quiet || json);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         BenchResult result;
-        try (BenchRunner runner = new BenchRunner(options, out)) {
+        try (BenchRunner runner = new BenchRunner(options, out::println)) {
             result = runner.run();
         } catch (IllegalStateException e) {
-            System.err.println("tern bench: " + e.getMessage());
+            spec.commandLine().getErr().println("tern bench: " + e.getMessage());
             return 1;
         }
         out.println(json ? result.toJson() : result.summaryLine());
@@ -147,11 +157,12 @@ public final class BenchCommand implements Callable<Integer> {
         return failed ? 1 : 0;
     }
 
-    private int serve(ReferenceServer.Mode mode, PrintStream out) throws InterruptedException {
+    private int serve(ReferenceServer.Mode mode, PrintWriter out) throws InterruptedException {
         try (ReferenceServer server = new ReferenceServer(mode, host, port,
                 Runtime.getRuntime().availableProcessors())) {
             out.println("tern bench " + mode.name().toLowerCase(Locale.ROOT) + " listening on " + host + ":"
                     + server.port() + " (Ctrl-C to stop)");
+            out.flush();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();
@@ -164,7 +175,7 @@ public final class BenchCommand implements Callable<Integer> {
             case "31", "3.1", "mqttv31" -> MqttVersion.V3_1;
             case "311", "3.1.1", "mqttv311" -> MqttVersion.V3_1_1;
             case "5", "mqttv5" -> MqttVersion.V5;
-            default -> throw new CommandLine.ParameterException(new CommandLine(this),
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "unknown protocol version '" + protocolVersion + "' (31, 311 or 5)");
         };
     }
@@ -173,7 +184,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             return ConfigValues.parseDuration(text);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), option + ": expected "
+            throw new CommandLine.ParameterException(spec.commandLine(), option + ": expected "
                     + ConfigValues.DURATION_FORMS + ", got '" + text + "'");
         }
     }

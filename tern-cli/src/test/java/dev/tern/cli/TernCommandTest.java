@@ -29,9 +29,9 @@ class TernCommandTest {
 
     @Test
     void unknownCommandIsAUsageError() {
-        CliRun run = CliRun.of("bench");
+        CliRun run = CliRun.of("frobnicate");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("Unmatched argument", "bench");
+        assertThat(run.err()).contains("Unmatched argument", "frobnicate");
     }
 
     @Test

@@ -40,7 +40,11 @@ final class PublishDecoder {
             properties = p.toPublishProperties();
         }
         if (topic.isEmpty() && properties.topicAlias() == null) {
-            throw new MalformedPacketException(ReasonCode.TOPIC_NAME_INVALID, "empty topic name without topic alias");
+            // MQTT 5 3.3.2.1: "It is a Protocol Error if the Topic Name is zero length and there is no Topic Alias";
+            // 3.1.1 has no aliases, and an empty topic is simply an invalid topic name [MQTT-4.7.3-1]
+            throw version.isV5()
+                    ? MalformedPacketException.protocolError("empty topic name without topic alias")
+                    : new MalformedPacketException(ReasonCode.TOPIC_NAME_INVALID, "empty topic name");
         }
         byte[] payload = new byte[body.readableBytes()];
         body.readBytes(payload);

@@ -142,20 +142,21 @@ class PublishDecoderTest {
     }
 
     @Test
+    void v5EmptyTopicWithoutAliasIsAProtocolError() {
+        assertThat(serverFailure(V5,
+                0x30, 0x04,                         // PUBLISH QoS 0, remaining length 4
+                0x00, 0x00,                         // topic ""
+                0x00,                               // property length 0: no topic alias
+                'x'))                               // payload
+                .isEqualTo(ReasonCode.PROTOCOL_ERROR);
+    }
+
+    @Test
     void v311EmptyTopic() {
         assertThat(serverFailure(V3,
                 0x30, 0x03,                         // PUBLISH QoS 0, remaining length 3
                 0x00, 0x00,                         // topic ""
                 'x'))                               // payload
-                .isEqualTo(ReasonCode.TOPIC_NAME_INVALID);
-    }
-
-    @Test
-    void v5EmptyTopicWithoutAlias() {
-        assertThat(serverFailure(V5,
-                0x30, 0x03,                         // PUBLISH QoS 0, remaining length 3
-                0x00, 0x00,                         // topic ""
-                0x00))                              // property length 0
                 .isEqualTo(ReasonCode.TOPIC_NAME_INVALID);
     }
 

@@ -38,14 +38,14 @@ final class BrokerRuntime {
         }
         started = true;
         loops = EventLoops.create(0);
-        broker = new Broker(config.mqtt(), new ListenerAuthenticator(config), loops.executors(),
-                Clock.systemUTC());
+        ListenerAuthenticator authenticator = new ListenerAuthenticator(config.auth().allowAnonymous());
+        broker = new Broker(config.mqtt(), authenticator, loops.executors(), Clock.systemUTC());
         try {
             for (ListenerConfig lc : config.listeners()) {
                 if (!lc.type().equals("tcp")) {
                     throw new IllegalArgumentException("listener type '" + lc.type() + "' is not supported yet");
                 }
-                ListenerSettings ls = new ListenerSettings(lc.describe(), lc.host(), lc.port(),
+                ListenerSettings ls = new ListenerSettings(lc.type(), lc.host(), lc.port(),
                         config.mqtt().maxPacketSize(), config.limits().connectTimeout(),
                         config.limits().maxConnections());
                 TcpListener listener = new TcpListener(loops, broker, ls);
@@ -53,8 +53,9 @@ final class BrokerRuntime {
                 listeners.add(listener);
                 boolean anonymous = lc.allowAnonymous() != null ? lc.allowAnonymous()
                         : config.auth().allowAnonymous();
+                authenticator.allowAnonymous(listener.name(), anonymous);
                 if (anonymous && !isLoopback(lc.host())) {
-                    LOG.warn("listener {} accepts anonymous clients on a non-loopback address", lc.describe());
+                    LOG.warn("listener {} accepts anonymous clients on a non-loopback address", listener.name());
                 }
             }
         } catch (BindException e) {
@@ -73,9 +74,8 @@ final class BrokerRuntime {
     /** The bound listeners, for the ready line: "tcp 127.0.0.1:1883". */
     synchronized List<String> describeListeners() {
         List<String> out = new ArrayList<>();
-        for (int i = 0; i < ports.size(); i++) {
-            ListenerConfig lc = config.listeners().get(i);
-            out.add(new ListenerConfig(lc.type(), lc.host(), ports.get(i), lc.allowAnonymous()).describe());
+        for (TcpListener l : listeners) {
+            out.add(l.name());
         }
         return out;
     }

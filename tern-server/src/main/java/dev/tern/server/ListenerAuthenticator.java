@@ -1,12 +1,10 @@
 package dev.tern.server;
 
-import dev.tern.server.config.BrokerConfig;
-import dev.tern.server.config.ListenerConfig;
 import dev.tern.spi.auth.AuthRequest;
 import dev.tern.spi.auth.AuthResult;
 import dev.tern.spi.auth.Authenticator;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Authentication until password files land: anonymous clients are let in where the listener (or
@@ -14,16 +12,16 @@ import java.util.Map;
  * (Mosquitto refuses everyone in that case too).
  */
 final class ListenerAuthenticator implements Authenticator {
-    private final Map<String, Boolean> anonymousByListener = new HashMap<>();
+    private final Map<String, Boolean> anonymousByListener = new ConcurrentHashMap<>();
     private final boolean defaultAnonymous;
 
-    ListenerAuthenticator(BrokerConfig config) {
-        this.defaultAnonymous = config.auth().allowAnonymous();
-        for (ListenerConfig lc : config.listeners()) {
-            if (lc.allowAnonymous() != null) {
-                anonymousByListener.put(lc.describe(), lc.allowAnonymous());
-            }
-        }
+    ListenerAuthenticator(boolean defaultAnonymous) {
+        this.defaultAnonymous = defaultAnonymous;
+    }
+
+    /** Registers a bound listener by its name (see {@code TcpListener.name()}). */
+    void allowAnonymous(String listener, boolean allowed) {
+        anonymousByListener.put(listener, allowed);
     }
 
     @Override

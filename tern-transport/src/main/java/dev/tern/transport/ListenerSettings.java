@@ -5,9 +5,16 @@ import java.time.Duration;
 /**
  * What a TCP listener needs to know.
  *
- * @param name shown in logs and handed to authentication, e.g. "tcp 127.0.0.1:1883"
+ * @param type the listener type for its name, e.g. "tcp"
+ * @param port 0 picks a free port
  * @param maxConnections 0 = unlimited
  */
-public record ListenerSettings(String name, String host, int port, int maxPacketSize, Duration connectTimeout,
+public record ListenerSettings(String type, String host, int port, int maxPacketSize, Duration connectTimeout,
                                int maxConnections) {
+
+    /** The name of a listener bound to a port: shown in logs and handed to authentication. */
+    public String nameWithPort(int boundPort) {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return type + " " + h + ":" + boundPort;
+    }
 }

@@ -36,6 +36,7 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
 
     private final Broker broker;
     private final ListenerSettings settings;
+    private final String listenerName;
     private final MqttFrameDecoder decoder;
     private Channel channel;
     private ClientConnection client;
@@ -54,9 +55,10 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
     private final AtomicInteger readPauses = new AtomicInteger();
     private final Runnable applyAutoRead = this::applyAutoRead;
 
-    MqttChannelHandler(Broker broker, ListenerSettings settings, MqttFrameDecoder decoder) {
+    MqttChannelHandler(Broker broker, ListenerSettings settings, String listenerName, MqttFrameDecoder decoder) {
         this.broker = broker;
         this.settings = settings;
+        this.listenerName = listenerName;
         this.decoder = decoder;
     }
 
@@ -262,6 +264,6 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
 
     @Override
     public String listener() {
-        return settings.name();
+        return listenerName;
     }
 }

@@ -26,6 +26,7 @@ public final class TcpListener {
     private final ListenerSettings settings;
     private final AtomicInteger open = new AtomicInteger();
     private Channel serverChannel;
+    private volatile String name;
 
     public TcpListener(EventLoops loops, Broker broker, ListenerSettings settings) {
         this.loops = loops;
@@ -55,7 +56,14 @@ public final class TcpListener {
             be.initCause(e);
             throw be;
         }
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        int bound = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        name = settings.nameWithPort(bound);
+        return bound;
+    }
+
+    /** "tcp 127.0.0.1:1883", with the bound port; null before {@link #bind()}. */
+    public String name() {
+        return name;
     }
 
     /** Stops accepting new connections; open ones stay. */
@@ -75,7 +83,7 @@ public final class TcpListener {
             int max = settings.maxConnections();
             if (max > 0 && open.get() >= max) {
                 LOG.warn("refused connection from {} on {}: max-connections {} reached", ch.remoteAddress(),
-                        settings.name(), max);
+                        name, max);
                 ch.close();
                 return;
             }
@@ -85,7 +93,7 @@ public final class TcpListener {
             ch.pipeline()
                     .addLast("flush", new FlushConsolidationHandler(256, true))
                     .addLast("decoder", decoder)
-                    .addLast("mqtt", new MqttChannelHandler(broker, settings, decoder))
+                    .addLast("mqtt", new MqttChannelHandler(broker, settings, name, decoder))
                     .addLast("tail", new Tail());
         }
     }

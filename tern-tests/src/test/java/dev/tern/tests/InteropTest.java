@@ -3,6 +3,7 @@ package dev.tern.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tern.server.Tern;
 import dev.tern.testkit.TernExtension;
 import dev.tern.tests.support.ClientKind;
 import dev.tern.tests.support.Msg;
@@ -213,12 +214,30 @@ class InteropTest {
         return null;
     }
 
-    private String snippet(String name) throws IOException {
+    /**
+     * The snippet with the brief's host replaced by localhost, and its port 1883 kept when {@code port} is 1883
+     * (the brief's snippets run unchanged but for the host) or replaced when 1883 was taken on this machine.
+     */
+    private String snippet(String name, int port) throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/interop/" + name)) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            String changed = text.replace("\"mqtt.example.com\", 1883", "\"localhost\", " + broker.port());
+            String changed = text.replace("\"mqtt.example.com\", 1883", "\"localhost\", " + port);
             assertThat(changed).as("the snippet names the brief's host and port").isNotEqualTo(text);
             return changed;
+        }
+    }
+
+    /** A broker on the brief's port 1883 when it is free here, else null (the test then uses its own port). */
+    private static Tern brokerOn1883() {
+        Tern tern = Tern.builder().bind("127.0.0.1").port(1883).build();
+        try {
+            tern.start();
+            return tern;
+        } catch (RuntimeException e) {
+            tern.close();
+            System.out.println("InteropTest: port 1883 is taken here (" + e.getMessage()
+                    + "); running the Python snippets against port " + broker.port() + " instead");
+            return null;
         }
     }
 
@@ -229,14 +248,16 @@ class InteropTest {
         String python = pythonWithPaho();
         assumeTrue(python != null,
                 "python3 with paho-mqtt not installed (apt-get install python3-paho-mqtt)");
+        Tern on1883 = brokerOn1883();
+        int port = on1883 != null ? 1883 : broker.port();
         Path subscriber = tmp.resolve("subscriber.py");
         // the brief prints the import once, above the publisher; the subscriber snippet needs it too
-        Files.writeString(subscriber, "import paho.mqtt.client as mqtt\n\n" + snippet("subscriber.py"),
+        Files.writeString(subscriber, "import paho.mqtt.client as mqtt\n\n" + snippet("subscriber.py", port),
                 StandardCharsets.UTF_8);
         Path publisher = tmp.resolve("publisher.py");
-        Files.writeString(publisher, snippet("publisher.py"), StandardCharsets.UTF_8);
+        Files.writeString(publisher, snippet("publisher.py", port), StandardCharsets.UTF_8);
 
-        try (Proc sub = new Proc(List.of(python, subscriber.toString()))) {
+        try (on1883; Proc sub = new Proc(List.of(python, subscriber.toString()))) {
             boolean received = false;
             // the subscriber gives no sign when its SUBSCRIBE is done: publish until it prints (bounded)
             for (int attempt = 0; attempt < 10 && !received; attempt++) {

@@ -97,6 +97,11 @@ public final class Broker {
         return online.size();
     }
 
+    /** True while a client with this id has a connection past CONNECT. */
+    public boolean isConnected(String clientId) {
+        return online.contains(clientId);
+    }
+
     public boolean isShuttingDown() {
         return shuttingDown;
     }

@@ -15,6 +15,7 @@ import dev.tern.server.config.BrokerConfig;
 import dev.tern.server.config.LimitsConfig;
 import dev.tern.testkit.RawMqttClient;
 import dev.tern.testkit.TernExtension;
+import dev.tern.tests.support.Brokers;
 import dev.tern.tests.support.ClientKind;
 import dev.tern.tests.support.ConnectBuilder;
 import dev.tern.tests.support.Msg;
@@ -186,6 +187,7 @@ class ConfiguredLimitsTest {
             sub.connect(false);
             sub.subscribe("ql/t", 1);
             sub.disconnect();
+            Brokers.awaitOffline(broker, "queue-limit-sub");
             for (int i = 0; i < 5; i++) {
                 pub.publish("ql/t", "m" + i, 1, false);
             }

@@ -6,6 +6,7 @@ import dev.tern.core.MqttSettings;
 import dev.tern.core.MqttSettings.QueueOverflow;
 import dev.tern.testkit.RawMqttClient;
 import dev.tern.testkit.TernExtension;
+import dev.tern.tests.support.Brokers;
 import dev.tern.tests.support.ClientKind;
 import dev.tern.tests.support.ConnectBuilder;
 import dev.tern.tests.support.Msg;
@@ -42,6 +43,7 @@ class QueuePolicyTest {
             sub.connect(false);
             sub.subscribe("qp/" + id, 2);
             sub.disconnect();
+            Brokers.awaitOffline(broker, id);
             for (String p : payloads) {
                 pub.publish("qp/" + id, p, qos, false);
             }

@@ -8,6 +8,7 @@ import dev.tern.codec.packet.PubAck;
 import dev.tern.codec.packet.Publish;
 import dev.tern.testkit.RawMqttClient;
 import dev.tern.testkit.TernExtension;
+import dev.tern.tests.support.Brokers;
 import dev.tern.tests.support.ClientKind;
 import dev.tern.tests.support.ConnectBuilder;
 import dev.tern.tests.support.Msg;
@@ -150,6 +151,7 @@ class SessionTest {
             sub.connect(false);
             sub.subscribe(topic, 2);
             sub.disconnect();
+            Brokers.awaitOffline(broker, id);
             pub.publish(topic, "q0", 0, false);
             pub.publish(topic, "q1", 1, false);
             pub.publish(topic, "q2", 2, false);

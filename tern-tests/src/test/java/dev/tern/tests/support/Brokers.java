@@ -1,0 +1,20 @@
+package dev.tern.tests.support;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.tern.testkit.TernExtension;
+import java.time.Duration;
+
+/** Waits on the broker's own view of things, for tests whose next step depends on it. */
+public final class Brokers {
+    private Brokers() {
+    }
+
+    /**
+     * A client library's disconnect returns once DISCONNECT is written, before the broker has handled it: a test
+     * that publishes "while the client is offline" waits for this first.
+     */
+    public static void awaitOffline(TernExtension broker, String clientId) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> !broker.tern().broker().isConnected(clientId));
+    }
+}

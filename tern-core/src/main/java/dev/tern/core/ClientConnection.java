@@ -311,8 +311,10 @@ public final class ClientConnection {
         if (existing != null && existing.connection != null) {
             existing.connection.takenOver(c.cleanStart());
         }
+        // a session whose expiry is 0 ends with its network connection, a taken-over one included
+        boolean resumable = existing != null && !c.cleanStart() && existing.expiryInterval != 0;
         boolean sessionPresent;
-        if (existing == null || c.cleanStart()) {
+        if (!resumable) {
             if (existing != null) {
                 broker.endSession(existing);
             }

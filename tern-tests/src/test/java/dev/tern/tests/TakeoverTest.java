@@ -48,6 +48,23 @@ class TakeoverTest {
     }
 
     @Test
+    @DisplayName("[MQTT-3.1.2-6] taking over a clean-session connection finds no session to resume: it ended "
+            + "with that connection")
+    void takeoverOfACleanSessionResumesNothing() throws Exception {
+        try (RawMqttClient old = Raw.connected(broker.port(), ConnectBuilder.v311("takeover-clean").cleanStart(true))) {
+            old.subscribe("tkc/t", 1);
+            try (RawMqttClient fresh = RawMqttClient.connect(broker.port());
+                 TestClient pub = ClientKind.PAHO_V3.connected(broker.port(), "takeover-clean-pub")) {
+                Connack ack = fresh.handshake(ConnectBuilder.v311("takeover-clean").cleanStart(false).build());
+                assertThat(ack.sessionPresent()).as("session present after taking over a clean session").isFalse();
+                assertThat(old.awaitClosed(TIMEOUT)).isTrue();
+                pub.publish("tkc/t", "x", 1, false);
+                fresh.expectNothing(Raw.SHORT);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("[MQTT-3.1.4-2] 3.1.1: the old connection is closed; the session continues on the new one")
     void takeoverV311() throws Exception {
         ConnectBuilder connect = ConnectBuilder.v311("takeover-3").cleanStart(false);

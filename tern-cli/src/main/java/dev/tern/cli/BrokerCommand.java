@@ -123,6 +123,7 @@ public final class BrokerCommand implements Callable<Integer> {
         }
         LOG.info(readyLine(tern));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(tern), "tern-shutdown"));
+        ReloadSignal.install(tern);
         try {
             new CountDownLatch(1).await();
         } catch (InterruptedException e) {

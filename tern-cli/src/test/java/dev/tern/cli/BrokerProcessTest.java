@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@code tern broker} as a separate process: ready line, graceful stop on SIGTERM. */
+/** {@code tern broker} as a separate process: ready line, graceful stop on SIGTERM, reload on SIGHUP. */
 @Timeout(60)
 class BrokerProcessTest {
     private static final Pattern READY = Pattern.compile("ready: listeners tcp 127\\.0\\.0\\.1:(\\d+), storage memory");
@@ -74,6 +74,18 @@ class BrokerProcessTest {
         process.destroy(); // SIGTERM
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("exited within 10s").isTrue();
         assertThat(process.exitValue()).as("exit code, output: %s", output).isZero();
+    }
+
+    @Test
+    void sighupReloadsThePasswordAndAclFilesAndKeepsRunning() throws Exception {
+        int port = startBroker();
+        new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> output.stream().anyMatch(l -> l.contains("SIGHUP: reloading the password and ACL files")));
+        assertThat(process.isAlive()).as("still running after SIGHUP").isTrue();
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            assertThat(socket.isConnected()).isTrue();
+        }
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.tern.core;
 import dev.tern.codec.packet.Disconnect;
 import dev.tern.codec.ReasonCode;
 import dev.tern.spi.auth.Authenticator;
+import dev.tern.spi.auth.Authorizer;
+import dev.tern.spi.auth.ClientIdentity;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -24,6 +26,9 @@ public final class Broker {
 
     private final MqttSettings settings;
     private final Authenticator authenticator;
+    private final Authorizer authorizer;
+    /** False when everything is allowed, so the publish path skips the checks. */
+    private final boolean authorizing;
     private final Clock clock;
     private final Shard[] shards;
     private final TopicIndex topicIndex = new TopicIndex();
@@ -43,11 +48,23 @@ public final class Broker {
      */
     public Broker(MqttSettings settings, Authenticator authenticator, List<? extends EventExecutor> shardExecutors,
                   Clock clock) {
+        this(settings, authenticator, Authorizer.ALLOW_ALL, shardExecutors, clock);
+    }
+
+    /**
+     * @param authorizer asked on every PUBLISH, SUBSCRIBE, will and delivery; {@link Authorizer#ALLOW_ALL} skips
+     *     the checks
+     * @param shardExecutors one single-threaded executor per shard (e.g. the I/O event loops)
+     */
+    public Broker(MqttSettings settings, Authenticator authenticator, Authorizer authorizer,
+                  List<? extends EventExecutor> shardExecutors, Clock clock) {
         if (shardExecutors.isEmpty()) {
             throw new IllegalArgumentException("at least one shard executor is needed");
         }
         this.settings = settings;
         this.authenticator = authenticator;
+        this.authorizer = authorizer;
+        this.authorizing = authorizer != Authorizer.ALLOW_ALL;
         this.clock = clock;
         this.shards = new Shard[shardExecutors.size()];
         for (int i = 0; i < shards.length; i++) {
@@ -151,6 +168,23 @@ public final class Broker {
         return authenticator;
     }
 
+    boolean mayPublish(ClientIdentity who, String topic) {
+        return !authorizing || authorizer.canPublish(who, topic);
+    }
+
+    boolean maySubscribe(ClientIdentity who, String filter) {
+        return !authorizing || authorizer.canSubscribe(who, filter);
+    }
+
+    /** Whether a message on this topic may go to the session; a refusal is counted as a drop. */
+    boolean mayRead(Session session, String topic) {
+        if (!authorizing || authorizer.canRead(session.identity, topic)) {
+            return true;
+        }
+        stats.dropped(DropReason.NOT_AUTHORIZED);
+        return false;
+    }
+
     TopicIndex topicIndex() {
         return topicIndex;
     }
@@ -197,6 +231,9 @@ public final class Broker {
 
     /** Hands one routed message to one session; runs on the session's shard. */
     void deliver(Session session, Message message, Delivery delivery, ClientConnection publisher) {
+        if (!mayRead(session, message.topic())) {
+            return;
+        }
         boolean retain = delivery.retainAsPublished() && message.retain();
         Outbound out = new Outbound(message, delivery.qos(), retain, delivery.subscriptionIds(),
                 delivery.sharedVia());

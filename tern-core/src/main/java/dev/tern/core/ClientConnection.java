@@ -23,6 +23,7 @@ import dev.tern.codec.packet.Unsubscribe;
 import dev.tern.codec.packet.Will;
 import dev.tern.spi.auth.AuthRequest;
 import dev.tern.spi.auth.AuthResult;
+import dev.tern.spi.auth.ClientIdentity;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,6 +56,7 @@ public final class ClientConnection {
     private MqttVersion version = MqttVersion.V3_1_1;
     private String clientId;
     private String username;
+    private ClientIdentity identity;
     private Session session;
     private long keepAliveTimeoutNanos;
     private long lastActivityNanos;
@@ -272,12 +274,18 @@ public final class ClientConnection {
         }
         AuthResult auth = broker.authenticator().authenticate(new AuthRequest(id, c.username(), c.password(),
                 connection.remoteAddress(), connection.listener()));
+        identity = new ClientIdentity(id, c.username(), connection.remoteAddress(), connection.listener());
         if (auth == AuthResult.BAD_CREDENTIALS) {
             refuse(ReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad user name or password");
             return;
         }
         if (auth == AuthResult.NOT_AUTHORIZED) {
             refuse(ReasonCode.NOT_AUTHORIZED, "not authorized");
+            return;
+        }
+        if (c.will() != null && !broker.mayPublish(identity, c.will().topic())) {
+            refuse(ReasonCode.NOT_AUTHORIZED, "the ACL does not allow publishing to the will topic '"
+                    + c.will().topic() + "'");
             return;
         }
 
@@ -332,6 +340,7 @@ public final class ClientConnection {
             sessionPresent = true;
         }
         session.connection = this;
+        session.identity = identity;
         session.backlog.online = true;
         session.expiryInterval = expiry;
         broker.markOnline(id, true);
@@ -451,6 +460,10 @@ public final class ClientConnection {
             return;
         }
         int qos = p.qos();
+        if (!broker.mayPublish(identity, topic)) {
+            refusePublish(p, topic);
+            return;
+        }
         if (qos == 2) {
             if (session.inboundQos2.contains(p.packetId())) {
                 // a resend before PUBREL: acknowledged again, not delivered again [MQTT-4.3.3-10]
@@ -474,6 +487,24 @@ public final class ClientConnection {
             connection.send(PubAck.of(p.packetId(), code));
         } else if (qos == 2) {
             session.inboundQos2.add(p.packetId());
+            connection.send(PubRec.of(p.packetId(), code));
+        }
+    }
+
+    /**
+     * The ACL does not allow this PUBLISH: MQTT 5 publishers learn it from the acknowledgement (0x87); 3.1.x ones
+     * get a normal acknowledgement and the message is dropped, as Mosquitto does.
+     */
+    private void refusePublish(Publish p, String topic) {
+        LOG.debug("client {} may not publish to '{}': dropped", clientId, topic);
+        boolean v5 = version == MqttVersion.V5;
+        int code = v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS;
+        if (p.qos() == 1) {
+            connection.send(PubAck.of(p.packetId(), code));
+        } else if (p.qos() == 2) {
+            if (!v5) {
+                session.inboundQos2.add(p.packetId()); // so that its PUBREL completes normally
+            }
             connection.send(PubRec.of(p.packetId(), code));
         }
     }
@@ -504,6 +535,11 @@ public final class ClientConnection {
                 protocolError(ReasonCode.PROTOCOL_ERROR, "no local on a shared subscription [MQTT-3.8.3-4]");
                 return;
             }
+            if (!broker.maySubscribe(identity, sub.topicFilter())) {
+                LOG.debug("client {} may not subscribe to '{}'", clientId, sub.topicFilter());
+                codes.add(v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.V3_SUBACK_FAILURE);
+                continue;
+            }
             SubscriptionEntry entry = new SubscriptionEntry(clientId, parsed.filter(), parsed.shareGroup(),
                     sub.qos(), sub.noLocal(), sub.retainAsPublished(), sub.retainHandling(),
                     s.subscriptionIdentifier(), session.backlog);
@@ -518,8 +554,11 @@ public final class ClientConnection {
         long now = broker.now();
         for (SubscriptionEntry entry : retainedFor) {
             List<Integer> ids = entry.subscriptionId() == null ? List.of() : List.of(entry.subscriptionId());
-            broker.retained().match(entry.filter(), now, m -> session.out.deliver(
-                    new Outbound(m, Math.min(m.qos(), entry.qos()), true, ids, null), this, now));
+            broker.retained().match(entry.filter(), now, m -> {
+                if (broker.mayRead(session, m.topic())) {
+                    session.out.deliver(new Outbound(m, Math.min(m.qos(), entry.qos()), true, ids, null), this, now);
+                }
+            });
         }
     }
 

@@ -8,6 +8,8 @@ public enum DropReason {
     EXPIRED,
     /** The packet would exceed the client's maximum packet size. */
     TOO_LARGE,
+    /** The ACL does not let the subscriber read the topic (checked for every message, retained ones too). */
+    NOT_AUTHORIZED,
     /** QoS 0 for an offline session, or for a client that does not read, while queue-qos0 is off. */
     QOS0_NOT_QUEUED
 }

@@ -1,5 +1,6 @@
 package dev.tern.core;
 
+import dev.tern.spi.auth.ClientIdentity;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +20,8 @@ final class Session {
     /** QoS 2 packet ids received (PUBREC sent) and not yet released by PUBREL. */
     final Set<Integer> inboundQos2 = new HashSet<>();
     final SessionBacklog backlog = new SessionBacklog();
+    /** Who the client was at its last CONNECT; authorization of deliveries uses it, offline too. */
+    ClientIdentity identity;
     /** The connection currently bound, or null while offline. */
     ClientConnection connection;
     /** Seconds the session lives after its connection closes; {@link MqttSettings#SESSION_NEVER_EXPIRES} = never. */

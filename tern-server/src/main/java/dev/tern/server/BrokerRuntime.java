@@ -22,6 +22,7 @@ final class BrokerRuntime {
 
     private final BrokerConfig config;
     private EventLoops loops;
+    private Security security;
     private Broker broker;
     private final List<TcpListener> listeners = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
@@ -37,9 +38,10 @@ final class BrokerRuntime {
             throw new IllegalStateException("already started");
         }
         started = true;
+        security = new Security(config.auth());
         loops = EventLoops.create(0);
-        ListenerAuthenticator authenticator = new ListenerAuthenticator(config.auth().allowAnonymous());
-        broker = new Broker(config.mqtt(), authenticator, loops.executors(), Clock.systemUTC());
+        broker = new Broker(config.mqtt(), security.authenticator(), security.authorizer(), loops.executors(),
+                Clock.systemUTC());
         try {
             for (ListenerConfig lc : config.listeners()) {
                 if (!lc.type().equals("tcp")) {
@@ -53,11 +55,12 @@ final class BrokerRuntime {
                 listeners.add(listener);
                 boolean anonymous = lc.allowAnonymous() != null ? lc.allowAnonymous()
                         : config.auth().allowAnonymous();
-                authenticator.allowAnonymous(listener.name(), anonymous);
+                security.anonymous().register(listener.name(), anonymous);
                 if (anonymous && !isLoopback(lc.host())) {
                     LOG.warn("listener {} accepts anonymous clients on a non-loopback address", listener.name());
                 }
             }
+            security.watch();
         } catch (BindException e) {
             stop();
             throw new UncheckedIOException(e);
@@ -78,6 +81,14 @@ final class BrokerRuntime {
             out.add(l.name());
         }
         return out;
+    }
+
+    /** Re-reads what can change at run time (password and ACL files); returns the errors of refused files. */
+    synchronized List<String> reload() {
+        if (security == null) {
+            throw new IllegalStateException("not started");
+        }
+        return security.reload();
     }
 
     synchronized List<Integer> boundPorts() {
@@ -107,6 +118,9 @@ final class BrokerRuntime {
         }
         if (loops != null) {
             loops.close();
+        }
+        if (security != null) {
+            security.close();
         }
     }
 }

@@ -54,6 +54,14 @@ public final class Tern implements AutoCloseable {
         return runtime.broker();
     }
 
+    /**
+     * Re-reads the password and ACL files now (they are also re-read when they change on disk). A file that does
+     * not parse is refused and the previous one stays in force; the returned list names each refusal.
+     */
+    public List<String> reload() {
+        return runtime.reload();
+    }
+
     public BrokerConfig config() {
         return config;
     }

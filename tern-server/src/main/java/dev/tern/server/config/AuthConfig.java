@@ -1,7 +1,21 @@
 package dev.tern.server.config;
 
-/** The {@code auth:} section. Password and ACL files come with the security work. */
-public record AuthConfig(boolean allowAnonymous) {
+import java.nio.file.Path;
+
+/**
+ * The {@code auth:} section.
+ *
+ * @param allowAnonymous whether clients without a username may connect, where a listener does not say
+ * @param passwordFile a Mosquitto-format password file, or null for none
+ * @param aclFile a Mosquitto-format ACL file, or null: every client may publish and subscribe to everything
+ */
+public record AuthConfig(boolean allowAnonymous, Path passwordFile, Path aclFile) {
+
+    /** Only the anonymous rule, no files. */
+    public AuthConfig(boolean allowAnonymous) {
+        this(allowAnonymous, null, null);
+    }
+
     public static AuthConfig defaults() {
         return new AuthConfig(true);
     }

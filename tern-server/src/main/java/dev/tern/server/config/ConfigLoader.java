@@ -220,16 +220,33 @@ public final class ConfigLoader {
     }
 
     private AuthConfig auth(Section s) {
-        if (s.has("password-file")) {
-            throw error(s.keyNode("password-file"), s.path("password-file") + ": password files are not supported "
-                    + "yet (the only auth key in this version is allow-anonymous)");
+        boolean anonymous = s.has("allow-anonymous") ? bool(s, "allow-anonymous")
+                : AuthConfig.defaults().allowAnonymous();
+        Path passwordFile = s.has("password-file") ? readableFile(s, "password-file") : null;
+        Path aclFile = s.has("acl-file") ? readableFile(s, "acl-file") : null;
+        return new AuthConfig(anonymous, passwordFile, aclFile);
+    }
+
+    /** A path to a file that must exist and be readable now (relative paths: to the working directory). */
+    private Path readableFile(Section s, String key) {
+        String text = scalar(s, key, "a file path");
+        Path path;
+        try {
+            if (text.isBlank()) {
+                throw new InvalidPathException(text, "empty");
+            }
+            path = Path.of(text);
+        } catch (InvalidPathException e) {
+            throw error(s.value(key), s.path(key) + ": expected a file path, got '" + text + "'");
         }
-        if (s.has("acl-file")) {
-            throw error(s.keyNode("acl-file"), s.path("acl-file") + ": ACL files are not supported yet "
-                    + "(the only auth key in this version is allow-anonymous)");
+        if (!Files.isRegularFile(path)) {
+            throw error(s.value(key), s.path(key) + ": no such file: " + path.toAbsolutePath());
         }
-        return new AuthConfig(s.has("allow-anonymous") ? bool(s, "allow-anonymous")
-                : AuthConfig.defaults().allowAnonymous());
+        if (!Files.isReadable(path)) {
+            throw error(s.value(key), s.path(key) + ": cannot read " + path.toAbsolutePath()
+                    + " (check its permissions)");
+        }
+        return path;
     }
 
     private LimitsConfig limits(Section s) {

@@ -506,17 +506,26 @@ class ConfigLoaderTest {
     }
 
     @Nested
-    class UnsupportedAuth {
+    class AuthFiles {
         @Test
-        void passwordFile() {
-            failing("auth:\n  allow-anonymous: false\n  password-file: /etc/tern/passwd\n")
-                    .hasMessageStartingWith("tern.yaml:3: auth.password-file: password files are not supported yet");
+        void passwordAndAclFilesAreRead(@TempDir Path dir) throws IOException {
+            Path passwd = Files.writeString(dir.resolve("passwd"), "");
+            Path acl = Files.writeString(dir.resolve("acl"), "");
+            BrokerConfig c = ConfigLoader.parse("auth:\n  allow-anonymous: false\n  password-file: " + passwd
+                    + "\n  acl-file: " + acl + "\n", "tern.yaml");
+            assertThat(c.auth()).isEqualTo(new AuthConfig(false, passwd, acl));
         }
 
         @Test
-        void aclFile() {
-            failing("auth:\n  acl-file: /etc/tern/acl\n")
-                    .hasMessageStartingWith("tern.yaml:2: auth.acl-file: ACL files are not supported yet");
+        void missingPasswordFile() {
+            failing("auth:\n  allow-anonymous: false\n  password-file: /nonexistent/tern/passwd\n")
+                    .hasMessageStartingWith("tern.yaml:3: auth.password-file: no such file: /nonexistent/tern/passwd");
+        }
+
+        @Test
+        void missingAclFile() {
+            failing("auth:\n  acl-file: /nonexistent/tern/acl\n")
+                    .hasMessageStartingWith("tern.yaml:2: auth.acl-file: no such file: /nonexistent/tern/acl");
         }
     }
 

@@ -21,6 +21,8 @@ public final class ConnectBuilder {
     private int topicAliasMaximum;
     private boolean requestProblemInformation = true;
     private String authMethod;
+    private String username;
+    private byte[] password;
 
     private ConnectBuilder(MqttVersion version, String clientId) {
         this.version = version;
@@ -89,8 +91,14 @@ public final class ConnectBuilder {
         return this;
     }
 
+    public ConnectBuilder credentials(String user, String pass) {
+        username = user;
+        password = pass == null ? null : pass.getBytes(StandardCharsets.UTF_8);
+        return this;
+    }
+
     public Connect build() {
-        return new Connect(version, clientId, cleanStart, keepAlive, null, null, will, sessionExpiry, receiveMaximum,
+        return new Connect(version, clientId, cleanStart, keepAlive, username, password, will, sessionExpiry, receiveMaximum,
                 maximumPacketSize, topicAliasMaximum, false, requestProblemInformation, authMethod, null,
                 List.<UserProperty>of());
     }

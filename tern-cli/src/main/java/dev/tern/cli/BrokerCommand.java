@@ -121,9 +121,10 @@ public final class BrokerCommand implements Callable<Integer> {
             err.flush();
             return CommandLine.ExitCode.SOFTWARE;
         }
-        LOG.info(readyLine(tern));
+        // handlers first: once the ready line is out, a supervisor may signal at once
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(tern), "tern-shutdown"));
         ReloadSignal.install(tern);
+        LOG.info(readyLine(tern));
         try {
             new CountDownLatch(1).await();
         } catch (InterruptedException e) {

@@ -19,14 +19,14 @@ public final class TopicIndex {
     public boolean subscribe(SubscriptionEntry entry) {
         Node node = root;
         for (String level : TopicFilter.levels(entry.filter())) {
-            node = node.children.computeIfAbsent(level, k -> new Node());
+            node = node.childOrCreate(level);
         }
         SubscriptionEntry previous;
         if (entry.isShared()) {
-            previous = node.shared.computeIfAbsent(entry.shareGroup(), g -> new SharedGroup())
+            previous = node.sharedOrCreate().computeIfAbsent(entry.shareGroup(), g -> new SharedGroup())
                     .members.put(entry.clientId(), entry);
         } else {
-            previous = node.subscribers.put(entry.clientId(), entry);
+            previous = node.subscribersOrCreate().put(entry.clientId(), entry);
         }
         if (previous == null) {
             count.incrementAndGet();
@@ -38,17 +38,19 @@ public final class TopicIndex {
     public boolean unsubscribe(String clientId, String filter, String shareGroup) {
         Node node = root;
         for (String level : TopicFilter.levels(filter)) {
-            node = node.children.get(level);
+            node = node.child(level);
             if (node == null) {
                 return false;
             }
         }
         SubscriptionEntry removed;
         if (shareGroup != null) {
-            SharedGroup group = node.shared.get(shareGroup);
+            ConcurrentHashMap<String, SharedGroup> groups = node.sharedOrNull();
+            SharedGroup group = groups == null ? null : groups.get(shareGroup);
             removed = group == null ? null : group.members.remove(clientId);
         } else {
-            removed = node.subscribers.remove(clientId);
+            ConcurrentHashMap<String, SubscriptionEntry> subs = node.subscribersOrNull();
+            removed = subs == null ? null : subs.remove(clientId);
         }
         if (removed != null) {
             count.decrementAndGet();
@@ -60,12 +62,13 @@ public final class TopicIndex {
     public SharedGroup sharedGroup(String filter, String group) {
         Node node = root;
         for (String level : TopicFilter.levels(filter)) {
-            node = node.children.get(level);
+            node = node.child(level);
             if (node == null) {
                 return null;
             }
         }
-        return node.shared.get(group);
+        ConcurrentHashMap<String, SharedGroup> groups = node.sharedOrNull();
+        return groups == null ? null : groups.get(group);
     }
 
     /** Number of subscriptions held. */
@@ -87,7 +90,7 @@ public final class TopicIndex {
                               Consumer<SubscriptionEntry> ordinary, Consumer<SharedGroup> shared) {
         if (depth == levels.length) {
             node.visit(ordinary, shared);
-            Node hash = node.children.get("#");
+            Node hash = node.child("#");
             if (hash != null) {
                 hash.visit(ordinary, shared);
             }
@@ -95,16 +98,16 @@ public final class TopicIndex {
         }
         boolean wildcardsAllowed = !(depth == 0 && dollar);
         if (wildcardsAllowed) {
-            Node hash = node.children.get("#");
+            Node hash = node.child("#");
             if (hash != null) {
                 hash.visit(ordinary, shared);
             }
-            Node plus = node.children.get("+");
+            Node plus = node.child("+");
             if (plus != null) {
                 match(plus, levels, depth + 1, dollar, ordinary, shared);
             }
         }
-        Node exact = node.children.get(levels[depth]);
+        Node exact = node.child(levels[depth]);
         if (exact != null) {
             match(exact, levels, depth + 1, dollar, ordinary, shared);
         }
@@ -136,17 +139,73 @@ public final class TopicIndex {
         }
     }
 
+    /**
+     * One trie level. Most nodes hold only children, or only subscribers: the three maps are created on first use
+     * (about a third of the index's memory at 1M subscriptions went to empty maps when they were eager).
+     */
     private static final class Node {
-        final ConcurrentHashMap<String, Node> children = new ConcurrentHashMap<>(4);
-        final ConcurrentHashMap<String, SubscriptionEntry> subscribers = new ConcurrentHashMap<>(4);
-        final ConcurrentHashMap<String, SharedGroup> shared = new ConcurrentHashMap<>(2);
+        private static final java.lang.invoke.VarHandle CHILDREN;
+        private static final java.lang.invoke.VarHandle SUBSCRIBERS;
+        private static final java.lang.invoke.VarHandle SHARED;
+
+        static {
+            try {
+                java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+                CHILDREN = l.findVarHandle(Node.class, "children", ConcurrentHashMap.class);
+                SUBSCRIBERS = l.findVarHandle(Node.class, "subscribers", ConcurrentHashMap.class);
+                SHARED = l.findVarHandle(Node.class, "shared", ConcurrentHashMap.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private volatile ConcurrentHashMap<String, Node> children;
+        private volatile ConcurrentHashMap<String, SubscriptionEntry> subscribers;
+        private volatile ConcurrentHashMap<String, SharedGroup> shared;
+
+        Node child(String level) {
+            ConcurrentHashMap<String, Node> c = children;
+            return c == null ? null : c.get(level);
+        }
+
+        Node childOrCreate(String level) {
+            return this.<String, Node>ensure(CHILDREN).computeIfAbsent(level, k -> new Node());
+        }
+
+        ConcurrentHashMap<String, SubscriptionEntry> subscribersOrCreate() {
+            return ensure(SUBSCRIBERS);
+        }
+
+        ConcurrentHashMap<String, SharedGroup> sharedOrCreate() {
+            return ensure(SHARED);
+        }
+
+        ConcurrentHashMap<String, SubscriptionEntry> subscribersOrNull() {
+            return subscribers;
+        }
+
+        ConcurrentHashMap<String, SharedGroup> sharedOrNull() {
+            return shared;
+        }
+
+        @SuppressWarnings("unchecked")
+        private <K, V> ConcurrentHashMap<K, V> ensure(java.lang.invoke.VarHandle field) {
+            ConcurrentHashMap<K, V> m = (ConcurrentHashMap<K, V>) field.getVolatile(this);
+            if (m == null) {
+                ConcurrentHashMap<K, V> fresh = new ConcurrentHashMap<>(2);
+                m = field.compareAndSet(this, null, fresh) ? fresh : (ConcurrentHashMap<K, V>) field.getVolatile(this);
+            }
+            return m;
+        }
 
         void visit(Consumer<SubscriptionEntry> ordinary, Consumer<SharedGroup> sharedVisitor) {
-            if (!subscribers.isEmpty()) {
-                subscribers.values().forEach(ordinary);
+            ConcurrentHashMap<String, SubscriptionEntry> subs = subscribers;
+            if (subs != null && !subs.isEmpty()) {
+                subs.values().forEach(ordinary);
             }
-            if (!shared.isEmpty()) {
-                for (SharedGroup g : shared.values()) {
+            ConcurrentHashMap<String, SharedGroup> groups = shared;
+            if (groups != null && !groups.isEmpty()) {
+                for (SharedGroup g : groups.values()) {
                     if (!g.members.isEmpty()) {
                         sharedVisitor.accept(g);
                     }

@@ -54,11 +54,12 @@ class ArchitectureTest {
     }
 
     @Test
-    @DisplayName("the codec's decoders and encoders are used only by the codec, the transport, the testkit and the bench client")
+    @DisplayName("the codec's decoders and encoders are used only by the codec, the transport, the testkit and the bench and command-line clients")
     void codecInternals() {
         classes().that().resideInAnyPackage("dev.tern.codec.decode..", "dev.tern.codec.encode..")
                 .should().onlyBeAccessed().byAnyPackage(
-                        "dev.tern.codec..", "dev.tern.transport..", "dev.tern.testkit..", "dev.tern.bench..")
+                        "dev.tern.codec..", "dev.tern.transport..", "dev.tern.testkit..", "dev.tern.bench..",
+                        "dev.tern.cli.client..")
                 .because("GUIDE.md §1: outside tern-codec only its packet model and wire value types are imported")
                 .check(classes);
     }

@@ -1,0 +1,710 @@
+package dev.tern.storage.rocksdb;
+
+import dev.tern.spi.storage.ExpiredMessages;
+import dev.tern.spi.storage.InboundPacketId;
+import dev.tern.spi.storage.Mutation;
+import dev.tern.spi.storage.PendingWill;
+import dev.tern.spi.storage.QueueSummary;
+import dev.tern.spi.storage.QueuedMessage;
+import dev.tern.spi.storage.RetainedMessage;
+import dev.tern.spi.storage.SessionRecord;
+import dev.tern.spi.storage.StorageBatch;
+import dev.tern.spi.storage.StorageCorruptedException;
+import dev.tern.spi.storage.StorageEngine;
+import dev.tern.spi.storage.StorageException;
+import dev.tern.spi.storage.StorageLockedException;
+import dev.tern.spi.storage.StorageStats;
+import dev.tern.spi.storage.StoredMessage;
+import dev.tern.spi.storage.SubscriptionRecord;
+import dev.tern.spi.storage.SyncMode;
+import dev.tern.storage.kv.KeyValueReader;
+import dev.tern.storage.kv.KeyValueWriter;
+import dev.tern.storage.kv.Keys;
+import dev.tern.storage.kv.Records;
+import dev.tern.storage.kv.StoreLogic;
+import dev.tern.storage.kv.Table;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.Snapshot;
+import org.rocksdb.Status;
+import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The durable store: embedded RocksDB in a data folder, one column family per {@link Table}, write-ahead log on.
+ *
+ * <h2>Threads and group commit</h2>
+ * One writer thread ({@code tern-storage-writer}) owns all writes. {@link #commit} puts the batch on a lock-free
+ * queue and returns. The writer takes every batch waiting (up to {@value #MAX_GROUP}), applies them in order into
+ * one {@link WriteBatchWithIndex} (each under a save point, so an invalid batch is rolled back alone), writes it
+ * once and, in {@link SyncMode#ALWAYS}, syncs the log once, then completes the futures. While it syncs, new batches
+ * queue up and form the next group: under load, many shards' batches share one sync. Reads go through the same
+ * queue (after the group before them is written) so that they see every batch committed before them.
+ *
+ * <p>{@link SyncMode#BATCH}: groups are written without sync and their futures complete at once; a separate thread
+ * ({@code tern-storage-sync}) syncs the log every {@link RocksDbSettings#syncInterval()} if anything was written.
+ * {@link SyncMode#NONE}: never synced by us. In both, writes reach the OS before futures complete, so a process
+ * crash loses nothing; a machine crash loses at most the last interval (batch) or what the OS had not written
+ * (none).
+ */
+public final class RocksDbStorageEngine implements StorageEngine {
+    static final int MAX_GROUP = 1024;
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path dir;
+    private final RocksDbSettings settings;
+    private final RocksDB db;
+    private final List<AutoCloseable> resources;
+    private final List<ColumnFamilyHandle> allHandles;
+    private final Map<Table, ColumnFamilyHandle> handles;
+    private final ReadOptions readOptions = new ReadOptions();
+    private final WriteOptions writeOptions = new WriteOptions();
+    private final AtomicLong lastMessageId;
+    private final ConcurrentLinkedQueue<Task> tasks = new ConcurrentLinkedQueue<>();
+    private final Thread writer;
+    private final ScheduledExecutorService syncer;
+    private final AtomicBoolean unsynced = new AtomicBoolean();
+    private final AtomicLong groupsWritten = new AtomicLong();
+    private final AtomicLong batchesWritten = new AtomicLong();
+    private volatile boolean writerParked;
+    private volatile boolean closing;
+    private volatile StorageException failure;
+    private boolean closed;
+
+    private sealed interface Task permits Commit, Read, Work, Close {
+        void fail(StorageException e);
+    }
+
+    private record Commit(StorageBatch batch, CompletableFuture<Void> future) implements Task {
+        public void fail(StorageException e) {
+            future.completeExceptionally(e);
+        }
+    }
+
+    /** A read, run by the writer after the batches committed before it. */
+    private record Read<T>(Function<KeyValueReader, T> read, CompletableFuture<T> future) implements Task {
+        public void fail(StorageException e) {
+            future.completeExceptionally(e);
+        }
+    }
+
+    /** A write computed by the store logic itself (expiry purge). */
+    private record Work<T>(Function<KeyValueWriter, T> work, CompletableFuture<T> future) implements Task {
+        public void fail(StorageException e) {
+            future.completeExceptionally(e);
+        }
+    }
+
+    private record Close(CompletableFuture<Void> future) implements Task {
+        public void fail(StorageException e) {
+            future.complete(null);
+        }
+    }
+
+    private RocksDbStorageEngine(Path dir, RocksDbSettings settings, RocksDB db, List<AutoCloseable> resources,
+                                 List<ColumnFamilyHandle> allHandles, Map<Table, ColumnFamilyHandle> handles) {
+        this.dir = dir;
+        this.settings = settings;
+        this.db = db;
+        this.resources = resources;
+        this.allHandles = allHandles;
+        this.handles = handles;
+        writeOptions.setSync(settings.sync() == SyncMode.ALWAYS);
+        this.lastMessageId = new AtomicLong(StoreLogic.lastMessageId(new RocksTables.Reader(db, handles, readOptions)));
+        if (settings.readOnly()) {
+            writer = null;
+            syncer = null;
+            return;
+        }
+        writer = new Thread(this::runWriter, "tern-storage-writer");
+        writer.setDaemon(true);
+        writer.start();
+        if (settings.sync() == SyncMode.BATCH) {
+            syncer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "tern-storage-sync");
+                t.setDaemon(true);
+                return t;
+            });
+            long micros = settings.syncInterval().toNanos() / 1000;
+            syncer.scheduleWithFixedDelay(this::syncIfWritten, micros, micros, TimeUnit.MICROSECONDS);
+        } else {
+            syncer = null;
+        }
+    }
+
+    /** Opens (creating if needed) the store in {@code dir} with the default settings and this sync mode. */
+    public static RocksDbStorageEngine open(Path dir, SyncMode sync) {
+        return open(dir, RocksDbSettings.DEFAULTS.withSync(sync));
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code dir}. Blocking. Messages a crash left unreferenced are purged.
+     *
+     * @throws StorageLockedException when another broker (or this process) has the folder open
+     * @throws StorageCorruptedException when the folder cannot be read as a store
+     * @throws StorageException when the folder cannot be created or accessed
+     */
+    public static RocksDbStorageEngine open(Path dir, RocksDbSettings settings) {
+        Path folder = dir.toAbsolutePath().normalize();
+        if (Files.exists(folder) && !Files.isDirectory(folder)) {
+            throw new StorageException("Data folder " + folder + " is a file, not a folder. Point storage.dir"
+                    + " (or --data) at a folder.", folder);
+        }
+        boolean existing = Files.exists(folder.resolve("CURRENT"));
+        if (!existing && settings.readOnly()) {
+            throw new StorageException("Data folder " + folder + " holds no Tern store.", folder);
+        }
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new StorageException("Cannot create data folder " + folder + ": " + e, folder, e);
+        }
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            LRUCache cache = new LRUCache(settings.blockCacheBytes());
+            resources.add(cache);
+            BloomFilter bloom = new BloomFilter(10);
+            resources.add(bloom);
+            DBOptions dbOptions = new DBOptions()
+                    .setCreateIfMissing(true)
+                    .setCreateMissingColumnFamilies(true)
+                    .setUseFsync(false)
+                    .setMaxBackgroundJobs(2)
+                    .setBytesPerSync(1 << 20)
+                    .setDbWriteBufferSize(settings.writeBufferBytes() * 4)
+                    .setMaxTotalWalSize(settings.writeBufferBytes() * 4)
+                    .setKeepLogFileNum(3)
+                    .setMaxLogFileSize(4 << 20)
+                    .setInfoLogLevel(InfoLogLevel.WARN_LEVEL);
+            resources.add(dbOptions);
+
+            List<String> names = new ArrayList<>();
+            if (existing) {
+                try (Options o = new Options()) {
+                    for (byte[] n : RocksDB.listColumnFamilies(o, folder.toString())) {
+                        names.add(new String(n, StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            Map<String, Table> byName = new java.util.HashMap<>();
+            for (Table t : Table.values()) {
+                byName.put(t.id(), t);
+                boolean busy = t == Table.MESSAGES || t == Table.QUEUES || t == Table.MESSAGE_REFS;
+                ColumnFamilyOptions cf = columnFamilyOptions(settings, cache, bloom, busy);
+                resources.add(cf);
+                if (!settings.readOnly() || names.contains(t.id())) {
+                    descriptors.add(new ColumnFamilyDescriptor(t.id().getBytes(StandardCharsets.UTF_8), cf));
+                }
+            }
+            for (String n : names) { // tables of a later version: opened, left alone
+                if (!byName.containsKey(n)) {
+                    ColumnFamilyOptions cf = new ColumnFamilyOptions();
+                    resources.add(cf);
+                    descriptors.add(new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.UTF_8), cf));
+                }
+            }
+            List<ColumnFamilyHandle> allHandles = new ArrayList<>();
+            RocksDB db = settings.readOnly()
+                    ? RocksDB.openReadOnly(dbOptions, folder.toString(), descriptors, allHandles)
+                    : RocksDB.open(dbOptions, folder.toString(), descriptors, allHandles);
+            Map<Table, ColumnFamilyHandle> handles = new EnumMap<>(Table.class);
+            for (ColumnFamilyHandle h : allHandles) {
+                Table t = byName.get(new String(h.getName(), StandardCharsets.UTF_8));
+                if (t != null) {
+                    handles.put(t, h);
+                }
+            }
+            if (handles.size() != Table.values().length) {
+                closeQuietly(allHandles, db, resources);
+                throw new StorageCorruptedException("Data folder " + folder + " lacks tables of a Tern store ("
+                        + names + "). " + WHAT_TO_DO, folder, null);
+            }
+            try {
+                checkFormatAndPurge(db, handles, folder, settings);
+            } catch (RuntimeException e) {
+                closeQuietly(allHandles, db, resources);
+                throw e;
+            } catch (RocksDBException e) {
+                closeQuietly(allHandles, db, resources);
+                throw translateOpenFailure(folder, e);
+            }
+            return new RocksDbStorageEngine(folder, settings, db, resources, allHandles, handles);
+        } catch (RocksDBException e) {
+            closeQuietly(List.of(), null, resources);
+            throw translateOpenFailure(folder, e);
+        }
+    }
+
+    private static final String WHAT_TO_DO = "Move the folder aside (the broker then starts with an empty store) or"
+            + " restore it from a backup; keep the damaged copy to investigate.";
+
+    private static ColumnFamilyOptions columnFamilyOptions(RocksDbSettings settings, LRUCache cache, BloomFilter bloom,
+                                                           boolean busy) {
+        BlockBasedTableConfig table = new BlockBasedTableConfig()
+                .setBlockCache(cache)
+                .setFilterPolicy(bloom)
+                .setCacheIndexAndFilterBlocks(true)
+                .setPinL0FilterAndIndexBlocksInCache(true)
+                .setBlockSize(16 << 10);
+        return new ColumnFamilyOptions()
+                .setTableFormatConfig(table)
+                .setWriteBufferSize(busy ? settings.writeBufferBytes() : settings.writeBufferBytes() / 4)
+                .setMaxWriteBufferNumber(3)
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setLevelCompactionDynamicLevelBytes(true);
+    }
+
+    private static void checkFormatAndPurge(RocksDB db, Map<Table, ColumnFamilyHandle> handles, Path folder,
+                                            RocksDbSettings settings) throws RocksDBException {
+        ColumnFamilyHandle meta = handles.get(Table.META);
+        byte[] format = db.get(meta, Keys.FORMAT_VERSION);
+        if (format != null && (format.length != 8 || Records.decodeLong(format) != 1)) {
+            throw new StorageCorruptedException("Data folder " + folder + " was written by a Tern version whose store"
+                    + " format this version cannot read. Use that version, or move the folder aside.", folder, null);
+        }
+        if (settings.readOnly()) {
+            return;
+        }
+        try (ReadOptions ro = new ReadOptions(); WriteBatchWithIndex wb = new WriteBatchWithIndex(true);
+             WriteOptions wo = new WriteOptions().setSync(true)) {
+            RocksTables.BatchWriter kv = new RocksTables.BatchWriter(db, handles, ro, wb);
+            if (format == null) {
+                kv.put(Table.META, Keys.FORMAT_VERSION, Records.encodeLong(1));
+            }
+            StoreLogic.purgeUnreferenced(kv);
+            if (wb.count() > 0) {
+                db.write(wo, wb);
+            }
+        }
+    }
+
+    static StorageException translateOpenFailure(Path folder, RocksDBException e) {
+        String message = String.valueOf(e.getMessage());
+        Status.Code code = e.getStatus() == null ? null : e.getStatus().getCode();
+        if (message.contains("LOCK") || message.toLowerCase(java.util.Locale.ROOT).contains("lock hold")) {
+            return new StorageLockedException("Data folder " + folder + " is in use: another Tern broker seems to be"
+                    + " running with it (RocksDB: " + message + "). Stop that broker first, or give this one another"
+                    + " data folder (--data DIR or storage.dir).", folder, e);
+        }
+        if (message.contains("Permission denied")) {
+            return new StorageException("Tern cannot read or write its data folder " + folder + " (RocksDB: "
+                    + message + "). Check the owner and permissions of the folder and its files.", folder, e);
+        }
+        if (message.contains("No space left")) {
+            return new StorageException("The disk of data folder " + folder + " is full (RocksDB: " + message
+                    + "). Free space and start again.", folder, e);
+        }
+        return new StorageCorruptedException("Data folder " + folder + " cannot be opened as a Tern store: it looks"
+                + " damaged or holds files that are not Tern's (RocksDB " + (code == null ? "" : code + ": ")
+                + message + "). " + WHAT_TO_DO, folder, e);
+    }
+
+    private static void closeQuietly(List<ColumnFamilyHandle> handles, RocksDB db, List<AutoCloseable> resources) {
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception ignored) {
+                // closing native option objects does not fail
+            }
+        }
+    }
+
+    // ---- the SPI ----
+
+    @Override
+    public String describe() {
+        return "rocksdb at " + dir + " (sync " + settings.sync().name().toLowerCase(java.util.Locale.ROOT)
+                + (settings.sync() == SyncMode.BATCH ? " every " + settings.syncInterval().toMillis() + " ms" : "")
+                + (settings.readOnly() ? ", read-only" : "") + ")";
+    }
+
+    /** The data folder. */
+    public Path dataDir() {
+        return dir;
+    }
+
+    /** Writes the writer made (each one write and, in {@code always} mode, one sync), for measurements. */
+    public long groupsWritten() {
+        return groupsWritten.get();
+    }
+
+    /** Batches those writes carried: {@code batchesWritten / groupsWritten} is the mean group size. */
+    public long batchesWritten() {
+        return batchesWritten.get();
+    }
+
+    @Override
+    public SyncMode syncMode() {
+        return settings.sync();
+    }
+
+    @Override
+    public long nextMessageId() {
+        return lastMessageId.incrementAndGet();
+    }
+
+    @Override
+    public CompletableFuture<Void> commit(StorageBatch batch) {
+        if (batch.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        submit(new Commit(batch, future));
+        return future;
+    }
+
+    @Override
+    public CompletableFuture<List<QueuedMessage>> readQueue(String clientId, long afterSeq, int limit) {
+        return read(kv -> StoreLogic.readQueue(kv, clientId, afterSeq, limit));
+    }
+
+    @Override
+    public CompletableFuture<QueueSummary> queueSummary(String clientId) {
+        return read(kv -> StoreLogic.queueSummary(kv, clientId));
+    }
+
+    @Override
+    public CompletableFuture<Optional<StoredMessage>> readMessage(long messageId) {
+        return read(kv -> StoreLogic.readMessage(kv, messageId));
+    }
+
+    @Override
+    public CompletableFuture<List<String>> findExpiredSessions(long nowMillis, int limit) {
+        return read(kv -> StoreLogic.findExpiredSessions(kv, nowMillis, limit));
+    }
+
+    @Override
+    public CompletableFuture<ExpiredMessages> purgeExpiredMessages(long nowMillis, int limit) {
+        CompletableFuture<ExpiredMessages> future = new CompletableFuture<>();
+        submit(new Work<>(kv -> StoreLogic.purgeExpiredMessages(kv, nowMillis, limit), future));
+        return future;
+    }
+
+    private <T> CompletableFuture<T> read(Function<KeyValueReader, T> read) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        if (settings.readOnly()) { // no writer: nothing to order after
+            try {
+                future.complete(read.apply(new RocksTables.Reader(db, handles, readOptions)));
+            } catch (RuntimeException e) {
+                future.completeExceptionally(failed("read", e));
+            }
+            return future;
+        }
+        submit(new Read<>(read, future));
+        return future;
+    }
+
+    private void submit(Task task) {
+        StorageException f = failure;
+        if (f != null) {
+            task.fail(f);
+            return;
+        }
+        if (closing || settings.readOnly()) {
+            task.fail(new StorageException("The store in " + dir + " is " + (closing ? "closed" : "read-only"), dir));
+            return;
+        }
+        tasks.offer(task);
+        if (writerParked) {
+            LockSupport.unpark(writer);
+        }
+        if (closing && tasks.remove(task)) { // raced with close(): nobody may take it any more
+            task.fail(new StorageException("The store in " + dir + " is closed", dir));
+        }
+    }
+
+    // ---- startup iteration: on the caller's thread, at a snapshot ----
+
+    @Override
+    public void forEachSession(Consumer<SessionRecord> consumer) {
+        atSnapshot(kv -> StoreLogic.forEachSession(kv, consumer));
+    }
+
+    @Override
+    public void forEachSubscription(Consumer<SubscriptionRecord> consumer) {
+        atSnapshot(kv -> StoreLogic.forEachSubscription(kv, consumer));
+    }
+
+    @Override
+    public void forEachRetained(Consumer<RetainedMessage> consumer) {
+        atSnapshot(kv -> StoreLogic.forEachRetained(kv, consumer));
+    }
+
+    @Override
+    public void forEachInboundPacketId(Consumer<InboundPacketId> consumer) {
+        atSnapshot(kv -> StoreLogic.forEachInboundPacketId(kv, consumer));
+    }
+
+    @Override
+    public void forEachPendingWill(Consumer<PendingWill> consumer) {
+        atSnapshot(kv -> StoreLogic.forEachPendingWill(kv, consumer));
+    }
+
+    @Override
+    public StorageStats stats() {
+        long[] disk = {0};
+        try (Stream<Path> files = Files.list(dir)) {
+            files.forEach(p -> {
+                try {
+                    disk[0] += Files.isRegularFile(p) ? Files.size(p) : 0;
+                } catch (IOException ignored) {
+                    // a file removed by compaction while we count
+                }
+            });
+        } catch (IOException e) {
+            throw new StorageException("Cannot list data folder " + dir + ": " + e, dir, e);
+        }
+        StorageStats[] stats = new StorageStats[1];
+        atSnapshot(kv -> stats[0] = StoreLogic.stats(kv, disk[0]));
+        return stats[0];
+    }
+
+    private void atSnapshot(Consumer<KeyValueReader> read) {
+        checkOpen();
+        Snapshot snapshot = db.getSnapshot();
+        try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+            read.accept(new RocksTables.Reader(db, handles, ro));
+        } catch (RocksTables.RocksFailure e) {
+            throw failed("read", e);
+        } catch (Records.CorruptRecordException e) {
+            throw new StorageCorruptedException("Data folder " + dir + " holds a record this version cannot read: "
+                    + e.getMessage() + ". " + WHAT_TO_DO, dir, e);
+        } finally {
+            db.releaseSnapshot(snapshot);
+        }
+    }
+
+    private void checkOpen() {
+        synchronized (this) {
+            if (closed) {
+                throw new StorageException("The store in " + dir + " is closed", dir);
+            }
+        }
+    }
+
+    // ---- the writer thread ----
+
+    private void runWriter() {
+        List<Commit> group = new ArrayList<>();
+        while (true) {
+            Task task = tasks.poll();
+            if (task instanceof Commit c) {
+                group.add(c);
+                if (group.size() < MAX_GROUP) {
+                    continue;
+                }
+            }
+            if (!group.isEmpty()) {
+                writeGroup(group);
+                group.clear();
+            }
+            if (task == null) {
+                writerParked = true;
+                if (tasks.isEmpty()) {
+                    LockSupport.park(this);
+                }
+                writerParked = false;
+            } else if (task instanceof Read<?> r) {
+                runRead(r);
+            } else if (task instanceof Work<?> w) {
+                runWork(w);
+            } else if (task instanceof Close c) {
+                c.future().complete(null);
+                return;
+            }
+        }
+    }
+
+    private void writeGroup(List<Commit> group) {
+        StorageException f = failure;
+        if (f != null) {
+            group.forEach(c -> c.fail(f));
+            return;
+        }
+        List<Commit> applied = new ArrayList<>(group.size());
+        try (WriteBatchWithIndex wb = new WriteBatchWithIndex(true)) {
+            RocksTables.BatchWriter kv = new RocksTables.BatchWriter(db, handles, readOptions, wb);
+            for (Commit c : group) {
+                wb.setSavePoint();
+                try {
+                    for (Mutation m : c.batch().mutations()) {
+                        StoreLogic.apply(kv, m);
+                    }
+                    applied.add(c);
+                } catch (RocksTables.RocksFailure e) {
+                    throw e.rocks();
+                } catch (RuntimeException e) {
+                    wb.rollbackToSavePoint();
+                    kv.forgetWrites();
+                    c.future().completeExceptionally(new StorageException("Batch rejected, nothing of it applied: "
+                            + e.getMessage(), dir, e));
+                }
+            }
+            if (wb.count() > 0) {
+                db.write(writeOptions, wb);
+                groupsWritten.incrementAndGet();
+                batchesWritten.addAndGet(applied.size());
+                if (settings.sync() == SyncMode.BATCH) {
+                    unsynced.set(true);
+                }
+            }
+        } catch (RocksDBException | RuntimeException e) {
+            StorageException failed = failed("write", e);
+            failure = failed;
+            group.forEach(c -> c.fail(failed));
+            return;
+        }
+        for (Commit c : applied) {
+            c.future().complete(null);
+        }
+    }
+
+    private <T> void runRead(Read<T> r) {
+        StorageException f = failure;
+        if (f != null) {
+            r.fail(f);
+            return;
+        }
+        try {
+            r.future().complete(r.read().apply(new RocksTables.Reader(db, handles, readOptions)));
+        } catch (RuntimeException e) {
+            r.future().completeExceptionally(failed("read", e));
+        }
+    }
+
+    private <T> void runWork(Work<T> w) {
+        StorageException f = failure;
+        if (f != null) {
+            w.fail(f);
+            return;
+        }
+        T result;
+        try (WriteBatchWithIndex wb = new WriteBatchWithIndex(true)) {
+            result = w.work().apply(new RocksTables.BatchWriter(db, handles, readOptions, wb));
+            if (wb.count() > 0) {
+                db.write(writeOptions, wb);
+                if (settings.sync() == SyncMode.BATCH) {
+                    unsynced.set(true);
+                }
+            }
+        } catch (RocksDBException | RuntimeException e) {
+            w.future().completeExceptionally(failed("write", e));
+            return;
+        }
+        w.future().complete(result);
+    }
+
+    private void syncIfWritten() {
+        if (unsynced.getAndSet(false) && failure == null) {
+            try {
+                db.syncWal();
+            } catch (RocksDBException e) {
+                failure = failed("sync", e);
+            }
+        }
+    }
+
+    private StorageException failed(String what, Throwable e) {
+        Throwable cause = e instanceof RocksTables.RocksFailure r ? r.rocks() : e;
+        if (cause instanceof Records.CorruptRecordException) {
+            return new StorageCorruptedException("Data folder " + dir + " holds a record this version cannot read: "
+                    + cause.getMessage() + ". " + WHAT_TO_DO, dir, cause);
+        }
+        return new StorageException("Storage " + what + " failed in data folder " + dir + ": " + cause.getMessage(),
+                dir, cause);
+    }
+
+    /**
+     * Completes what was committed, syncs the log whatever the mode, and closes the database (releasing the folder's
+     * lock). Blocking; idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (writer != null) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            tasks.offer(new Close(done));
+            closing = true;
+            LockSupport.unpark(writer);
+            boolean interrupted = false;
+            while (writer.isAlive()) {
+                try {
+                    writer.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            StorageException closedError = new StorageException("The store in " + dir + " is closed", dir);
+            for (Task t; (t = tasks.poll()) != null; ) {
+                t.fail(closedError);
+            }
+            if (syncer != null) {
+                syncer.shutdownNow();
+            }
+            if (failure == null) {
+                try {
+                    db.syncWal();
+                } catch (RocksDBException ignored) {
+                    // closing anyway; the log is flushed by close
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        readOptions.close();
+        writeOptions.close();
+        closeQuietly(allHandles, db, resources);
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

@@ -82,9 +82,23 @@ public final class MqttEncoder {
     }
 
     private static int propertiesLength(MqttPacket p) {
+        if (hasNoProperties(p)) {
+            return 0;
+        }
         PropertySink.Sizer sizer = new PropertySink.Sizer();
         PacketProperties.describe(p, sizer);
         return sizer.size();
+    }
+
+    /** The common cases with nothing to describe: a PUBLISH without properties, an ack without reason string. */
+    private static boolean hasNoProperties(MqttPacket p) {
+        if (p instanceof Publish pub) {
+            return pub.properties().isEmpty();
+        }
+        if (p instanceof PublishAck a) {
+            return a.reasonString() == null && a.userProperties().isEmpty();
+        }
+        return false;
     }
 
     private static int willPropertiesLength(Will w) {
@@ -179,8 +193,11 @@ public final class MqttEncoder {
     // ---- bodies -----------------------------------------------------------------------------------------------
 
     private static void writeProperties(MqttPacket p, ByteBuf out) {
-        VarInt.write(out, propertiesLength(p));
-        PacketProperties.describe(p, new PropertySink.Writer(out));
+        int length = propertiesLength(p);
+        VarInt.write(out, length);
+        if (length > 0) {
+            PacketProperties.describe(p, new PropertySink.Writer(out));
+        }
     }
 
     private static void writeBody(MqttPacket p, MqttVersion v, ByteBuf out) {

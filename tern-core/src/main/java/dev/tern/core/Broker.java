@@ -25,6 +25,8 @@ public final class Broker {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
     private final MqttSettings settings;
+    private final ClientLimits limits;
+    private final AuthFailureDelay authFailures;
     private final Authenticator authenticator;
     private final Authorizer authorizer;
     /** False when everything is allowed, so the publish path skips the checks. */
@@ -58,10 +60,23 @@ public final class Broker {
      */
     public Broker(MqttSettings settings, Authenticator authenticator, Authorizer authorizer,
                   List<? extends EventExecutor> shardExecutors, Clock clock) {
+        this(settings, ClientLimits.defaults(), authenticator, authorizer, shardExecutors, clock);
+    }
+
+    /**
+     * @param limits per-client limits (topic sizes, subscriptions, publish rates, failed-login delay)
+     * @param authorizer asked on every PUBLISH, SUBSCRIBE, will and delivery; {@link Authorizer#ALLOW_ALL} skips
+     *     the checks
+     * @param shardExecutors one single-threaded executor per shard (e.g. the I/O event loops)
+     */
+    public Broker(MqttSettings settings, ClientLimits limits, Authenticator authenticator, Authorizer authorizer,
+                  List<? extends EventExecutor> shardExecutors, Clock clock) {
         if (shardExecutors.isEmpty()) {
             throw new IllegalArgumentException("at least one shard executor is needed");
         }
         this.settings = settings;
+        this.limits = limits;
+        this.authFailures = new AuthFailureDelay(limits);
         this.authenticator = authenticator;
         this.authorizer = authorizer;
         this.authorizing = authorizer != Authorizer.ALLOW_ALL;
@@ -86,11 +101,19 @@ public final class Broker {
     /** Binds a new network connection to the broker; the transport calls the returned handler. */
     public ClientConnection accept(Connection connection) {
         connectionCount.incrementAndGet();
-        return new ClientConnection(this, connection);
+        return new ClientConnection(this, new CountingConnection(connection, stats));
     }
 
     public MqttSettings settings() {
         return settings;
+    }
+
+    public ClientLimits limits() {
+        return limits;
+    }
+
+    AuthFailureDelay authFailures() {
+        return authFailures;
     }
 
     public BrokerStats stats() {
@@ -227,6 +250,17 @@ public final class Broker {
             retained.put(message);
         }
         return router.route(message, publisher);
+    }
+
+    /**
+     * Publishes a message the broker made itself ($SYS topics): retained store and routing as any message, but not
+     * counted as received from a client. Any shard.
+     */
+    int publishOwn(Message message) {
+        if (message.retain()) {
+            retained.put(message);
+        }
+        return router.route(message, null);
     }
 
     /** Hands one routed message to one session; runs on the session's shard. */

@@ -46,6 +46,7 @@ public final class ClientConnection {
     private final Broker broker;
     private final Connection connection;
     private final MqttSettings settings;
+    private final ClientLimits limits;
 
     /** Chosen on the I/O thread at CONNECT, before the first command is handed to the shard. */
     private Shard shard;
@@ -72,6 +73,9 @@ public final class ClientConnection {
     private final java.util.ArrayDeque<MqttPacket> parked = new java.util.ArrayDeque<>();
     private boolean readingPaused;
     private static final int PARKED_LIMIT = 256;
+    private PublishRateLimiter rateLimiter;
+    private boolean ratePaused;
+    private boolean rateLogged;
 
     /** Packets handed to the shard and not yet handled; past the limit the socket is not read. */
     private final java.util.concurrent.atomic.AtomicInteger inboundBacklog =
@@ -87,6 +91,7 @@ public final class ClientConnection {
         this.broker = broker;
         this.connection = connection;
         this.settings = broker.settings();
+        this.limits = broker.limits();
         this.clientReceiveMaximum = settings.receiveMaximum();
     }
 
@@ -94,6 +99,7 @@ public final class ClientConnection {
 
     /** A decoded packet arrived. */
     public void onPacket(MqttPacket packet) {
+        broker.stats().received(packet, connection.encodedSize(packet));
         if (shard != null) {
             if (shard.inShard()) {
                 handle(packet);
@@ -257,7 +263,9 @@ public final class ClientConnection {
         }
         version = c.version();
         clientId = id;
-        username = c.username();
+        // a verified client certificate's identity replaces whatever username (and password) CONNECT carried
+        String certificateIdentity = connection.certificateIdentity();
+        username = certificateIdentity != null ? certificateIdentity : c.username();
         boolean v5 = version == MqttVersion.V5;
         if (closedReported) {
             state = State.CLOSED;
@@ -272,15 +280,36 @@ public final class ClientConnection {
                     "authentication method '" + c.authenticationMethod() + "' is not supported");
             return;
         }
-        AuthResult auth = broker.authenticator().authenticate(new AuthRequest(id, c.username(), c.password(),
-                connection.remoteAddress(), connection.listener()));
-        identity = new ClientIdentity(id, c.username(), connection.remoteAddress(), connection.listener());
-        if (auth == AuthResult.BAD_CREDENTIALS) {
-            refuse(ReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad user name or password");
+        AuthRequest request = certificateIdentity != null
+                ? new AuthRequest(id, certificateIdentity, null, connection.remoteAddress(), connection.listener(),
+                        true)
+                : new AuthRequest(id, c.username(), c.password(), connection.remoteAddress(), connection.listener());
+        AuthResult auth = broker.authenticator().authenticate(request);
+        identity = new ClientIdentity(id, username, connection.remoteAddress(), connection.listener());
+        java.net.InetAddress address = connection.remoteAddress() == null ? null
+                : connection.remoteAddress().getAddress();
+        if (auth != AuthResult.ALLOW) {
+            // wrong passwords are answered later and later while an address keeps failing: slows guessing, blocks
+            // nothing (a refused anonymous client is not guessing anything, so it is answered at once)
+            long delay = auth == AuthResult.BAD_CREDENTIALS ? broker.authFailures().failed(address) : 0;
+            int code = auth == AuthResult.BAD_CREDENTIALS ? ReasonCode.BAD_USER_NAME_OR_PASSWORD
+                    : ReasonCode.NOT_AUTHORIZED;
+            String why = (auth == AuthResult.BAD_CREDENTIALS ? "bad user name or password" : "not authorized")
+                    + (c.username() == null ? " (no user name)" : " (user " + c.username() + ")")
+                    + (delay > 0 ? ", answered after " + delay + " ms" : "");
+            if (delay == 0) {
+                refuse(code, why);
+            } else {
+                state = State.CLOSED;
+                LOG.info("refused client {} from {}: {}", clientId, connection.remoteAddress(), why);
+                shard.schedule(new DelayedRefusal(this, code), delay);
+            }
             return;
         }
-        if (auth == AuthResult.NOT_AUTHORIZED) {
-            refuse(ReasonCode.NOT_AUTHORIZED, "not authorized");
+        broker.authFailures().succeeded(address);
+        if (c.will() != null && !limits.topicWithinLimits(c.will().topic())) {
+            refuse(ReasonCode.TOPIC_NAME_INVALID, "will topic longer than " + limits.maxTopicLength()
+                    + " bytes or deeper than " + limits.maxTopicLevels() + " levels");
             return;
         }
         if (c.will() != null && !broker.mayPublish(identity, c.will().topic())) {
@@ -346,6 +375,8 @@ public final class ClientConnection {
         broker.markOnline(id, true);
         broker.stats().connects.increment();
         state = State.CONNECTED;
+        connectedAtMillis = broker.now();
+        cleanStart = c.cleanStart();
 
         if (v5) {
             connection.send(new Connack(sessionPresent, ReasonCode.SUCCESS, grantedExpiry,
@@ -362,6 +393,9 @@ public final class ClientConnection {
                 keepAlive, username == null ? "" : ", user " + username);
 
         lastActivityNanos = System.nanoTime();
+        if (PublishRateLimiter.isLimited(limits)) {
+            rateLimiter = new PublishRateLimiter(limits, lastActivityNanos);
+        }
         if (keepAlive > 0) {
             keepAliveTimeoutNanos = keepAlive * 1_500_000_000L;
             keepAliveTimer = shard.schedule(new CheckKeepAlive(this), keepAliveTimeoutNanos / 1_000_000);
@@ -376,8 +410,20 @@ public final class ClientConnection {
     private void refuse(int v5Code, String why) {
         LOG.info("refused client {} from {}: {}", clientId, connection.remoteAddress(), why);
         state = State.CLOSED;
+        sendRefusal(v5Code);
+    }
+
+    private void sendRefusal(int v5Code) {
         int code = version == MqttVersion.V5 ? v5Code : v3Code(v5Code);
         connection.sendAndClose(Connack.of(false, code));
+    }
+
+    /** Command: the delayed answer to a failed login. */
+    private record DelayedRefusal(ClientConnection c, int v5Code) implements Runnable {
+        @Override
+        public void run() {
+            c.sendRefusal(v5Code);
+        }
     }
 
     private void handle(MqttPacket packet) {
@@ -459,6 +505,15 @@ public final class ClientConnection {
             protocolError(ReasonCode.TOPIC_NAME_INVALID, "invalid topic name '" + topic + "'");
             return;
         }
+        if (!limits.topicWithinLimits(topic)) {
+            protocolError(ReasonCode.TOPIC_NAME_INVALID, "topic name longer than " + limits.maxTopicLength()
+                    + " bytes or deeper than " + limits.maxTopicLevels() + " levels (limits.max-topic-length, "
+                    + "limits.max-topic-levels)");
+            return;
+        }
+        if (rateLimiter != null) {
+            applyPublishRate(p.payload().length + topic.length());
+        }
         int qos = p.qos();
         if (!broker.mayPublish(identity, topic)) {
             refusePublish(p, topic);
@@ -488,6 +543,34 @@ public final class ClientConnection {
         } else if (qos == 2) {
             session.inboundQos2.add(p.packetId());
             connection.send(PubRec.of(p.packetId(), code));
+        }
+    }
+
+    /**
+     * Past the publish rate limits: hold this client (its next PUBLISH packets wait, unacknowledged, and past
+     * {@link #PARKED_LIMIT} its socket is not read) until its buckets are back at zero. Nothing is dropped.
+     */
+    private void applyPublishRate(int bytes) {
+        long waitMillis = rateLimiter.take(bytes, System.nanoTime());
+        if (waitMillis > 0 && !ratePaused) {
+            ratePaused = true;
+            if (!rateLogged) {
+                rateLogged = true;
+                LOG.info("client {} publishes faster than limits.publish-rate {}/s or limits.publish-bytes-rate "
+                        + "{} B/s: reading it more slowly", clientId, limits.publishRate(), limits.publishBytesRate());
+            }
+            hold();
+            shard.schedule(new ResumeAfterRate(this), waitMillis);
+        }
+    }
+
+    private record ResumeAfterRate(ClientConnection c) implements Runnable {
+        @Override
+        public void run() {
+            if (c.ratePaused) {
+                c.ratePaused = false;
+                c.release();
+            }
         }
     }
 
@@ -534,6 +617,20 @@ public final class ClientConnection {
             if (parsed.shareGroup() != null && sub.noLocal()) {
                 protocolError(ReasonCode.PROTOCOL_ERROR, "no local on a shared subscription [MQTT-3.8.3-4]");
                 return;
+            }
+            if (!limits.topicWithinLimits(sub.topicFilter())) {
+                LOG.info("client {}: topic filter longer than {} bytes or deeper than {} levels refused", clientId,
+                        limits.maxTopicLength(), limits.maxTopicLevels());
+                codes.add(v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.V3_SUBACK_FAILURE);
+                continue;
+            }
+            if (limits.maxSubscriptionsPerClient() > 0
+                    && session.subscriptions.size() >= limits.maxSubscriptionsPerClient()
+                    && !session.subscriptions.containsKey(sub.topicFilter())) {
+                LOG.info("client {}: limits.max-subscriptions-per-client {} reached, '{}' refused", clientId,
+                        limits.maxSubscriptionsPerClient(), sub.topicFilter());
+                codes.add(v5 ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.V3_SUBACK_FAILURE);
+                continue;
             }
             if (!broker.maySubscribe(identity, sub.topicFilter())) {
                 LOG.debug("client {} may not subscribe to '{}'", clientId, sub.topicFilter());
@@ -615,6 +712,7 @@ public final class ClientConnection {
         if (state != State.CONNECTED) {
             return;
         }
+        broker.stats().serverDisconnect(disconnect.reasonCode());
         state = State.CLOSED;
         if (version == MqttVersion.V5) {
             connection.sendAndClose(disconnect);
@@ -630,6 +728,7 @@ public final class ClientConnection {
             return;
         }
         LOG.info("client {} from {} taken over by a new connection", clientId, connection.remoteAddress());
+        broker.stats().serverDisconnect(ReasonCode.SESSION_TAKEN_OVER);
         state = State.CLOSED;
         if (version == MqttVersion.V5) {
             connection.sendAndClose(Disconnect.of(ReasonCode.SESSION_TAKEN_OVER));
@@ -655,6 +754,7 @@ public final class ClientConnection {
         parked.clear();
         if (state == State.CONNECTED) {
             LOG.info("client {} connection lost", clientId);
+            broker.stats().connectionsLost.increment();
             state = State.CLOSED;
             goOffline(true);
         }
@@ -759,6 +859,18 @@ public final class ClientConnection {
 
     String clientId() {
         return clientId;
+    }
+
+    // ---- read by BrokerInspector, on the shard ----
+    private long connectedAtMillis;
+    private boolean cleanStart;
+
+    /** What an operator sees of this connection; on the shard, once connected. */
+    BrokerInspector.ConnectionView view() {
+        java.net.InetSocketAddress a = connection.remoteAddress();
+        return new BrokerInspector.ConnectionView(username, a == null ? null : a.getAddress().getHostAddress()
+                + ":" + a.getPort(), connection.listener(), version.displayName(),
+                (int) (keepAliveTimeoutNanos / 1_500_000_000L), cleanStart, connectedAtMillis, parked.size());
     }
 
     int clientReceiveMaximum() {

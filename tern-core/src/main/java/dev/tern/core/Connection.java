@@ -40,4 +40,13 @@ public interface Connection {
 
     /** The listener this connection came in on, e.g. "tcp 127.0.0.1:1883". */
     String listener();
+
+    /**
+     * The identity (CN, or first subject alternative name) of the verified client certificate when the listener
+     * uses it as the username ({@code use-identity-as-username}); null otherwise, and for clients without a
+     * certificate. Known by the time CONNECT is handed to the core.
+     */
+    default String certificateIdentity() {
+        return null;
+    }
 }

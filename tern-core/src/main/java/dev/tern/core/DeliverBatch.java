@@ -8,7 +8,13 @@ import java.util.List;
  * it down.
  */
 record DeliverBatch(Broker broker, Shard shard, Message message, List<Delivery> deliveries,
-                    ClientConnection publisher) implements Runnable {
+                    ClientConnection publisher, long routedAtNanos) implements Runnable {
+
+    DeliverBatch(Broker broker, Shard shard, Message message, List<Delivery> deliveries, ClientConnection publisher) {
+        this(broker, shard, message, deliveries, publisher,
+                broker.stats().measuresLatency() ? System.nanoTime() : 0);
+    }
+
     @Override
     public void run() {
         for (Delivery d : deliveries) {
@@ -16,6 +22,10 @@ record DeliverBatch(Broker broker, Shard shard, Message message, List<Delivery> 
             Session s = shard.sessions.get(d.clientId());
             if (s != null && s.backlog == d.backlog()) {
                 broker.deliver(s, message, d, publisher);
+                if (routedAtNanos != 0 && s.connection != null) {
+                    // publish-to-delivery latency: routing on the publisher's shard to hand-off on this one
+                    broker.stats().deliveryLatency(System.nanoTime() - routedAtNanos);
+                }
                 if (d.holdsPublisher()) {
                     s.adoptHold(publisher, Broker.THROTTLE_MAX_MILLIS);
                 }

@@ -14,7 +14,11 @@ import java.util.function.Supplier;
  *   <li>no username: {@link AuthResult#ALLOW} where anonymous clients are allowed on the client's listener,
  *       {@link AuthResult#NOT_AUTHORIZED} elsewhere;</li>
  *   <li>a username: {@link AuthResult#ALLOW} when the password matches, else {@link AuthResult#BAD_CREDENTIALS}
- *       (unknown users and missing passwords included; the time taken does not tell which).</li>
+ *       (unknown users and missing passwords included; the time taken does not tell which);</li>
+ *   <li>a username taken from a client certificate the TLS layer verified
+ *       ({@link AuthRequest#certificateAuthenticated()}, {@code use-identity-as-username}): {@link AuthResult#ALLOW}
+ *       without a password and without looking the user up, as Mosquitto's {@code use_identity_as_username} does;
+ *       what that user may do is then up to the ACL.</li>
  * </ul>
  * The password file comes from a supplier, so that a {@link ReloadingFile} can swap it while clients connect.
  */
@@ -47,6 +51,9 @@ public final class FileAuthenticator implements Authenticator {
     public AuthResult authenticate(AuthRequest request) {
         if (request.username() == null) {
             return anonymousAllowedOn.test(request.listener()) ? AuthResult.ALLOW : AuthResult.NOT_AUTHORIZED;
+        }
+        if (request.certificateAuthenticated()) {
+            return AuthResult.ALLOW;
         }
         PasswordFile file = passwords.get();
         if (file == null) {

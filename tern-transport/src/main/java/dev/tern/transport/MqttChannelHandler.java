@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,9 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
     private final ListenerSettings settings;
     private final String listenerName;
     private final MqttFrameDecoder decoder;
+    /** Reads the client certificate's identity (TLS with use-identity-as-username); null elsewhere. */
+    private final Supplier<String> identitySource;
+    private volatile String certificateIdentity;
     private Channel channel;
     private ClientConnection client;
     private ScheduledFuture<?> connectTimeout;
@@ -55,11 +59,13 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
     private final AtomicInteger readPauses = new AtomicInteger();
     private final Runnable applyAutoRead = this::applyAutoRead;
 
-    MqttChannelHandler(Broker broker, ListenerSettings settings, String listenerName, MqttFrameDecoder decoder) {
+    MqttChannelHandler(Broker broker, ListenerSettings settings, String listenerName, MqttFrameDecoder decoder,
+                       Supplier<String> identitySource) {
         this.broker = broker;
         this.settings = settings;
         this.listenerName = listenerName;
         this.decoder = decoder;
+        this.identitySource = identitySource;
     }
 
     @Override
@@ -75,6 +81,9 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
     private record CloseWithoutConnect(ChannelHandlerContext ctx) implements Runnable {
         @Override
         public void run() {
+            if (!ctx.channel().isActive()) {
+                return; // already closed, e.g. by the TLS handshake timeout, which said so itself
+            }
             LOG.info("closing {}: no CONNECT within the connect timeout", ctx.channel().remoteAddress());
             ctx.close();
         }
@@ -83,9 +92,15 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof MqttPacket packet) {
-            if (packet instanceof Connect && connectTimeout != null) {
-                connectTimeout.cancel(false);
-                connectTimeout = null;
+            if (packet instanceof Connect) {
+                if (connectTimeout != null) {
+                    connectTimeout.cancel(false);
+                    connectTimeout = null;
+                }
+                if (identitySource != null && certificateIdentity == null) {
+                    // CONNECT was decrypted, so the handshake is done and the peer certificate verified
+                    certificateIdentity = identitySource.get();
+                }
             }
             client.onPacket(packet);
         } else if (msg instanceof DecodeFailure failure) {
@@ -265,5 +280,10 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
     @Override
     public String listener() {
         return listenerName;
+    }
+
+    @Override
+    public String certificateIdentity() {
+        return certificateIdentity;
     }
 }

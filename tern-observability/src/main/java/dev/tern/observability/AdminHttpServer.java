@@ -1,0 +1,214 @@
+package dev.tern.observability;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP listener: {@code /metrics} (Prometheus text), the admin API under {@code /api/v1} and its OpenAPI
+ * document at {@code /api/v1/openapi.json}. Runs on one event loop of its own, never on a shard: every answer
+ * that needs the shards is composed from their futures, nothing here blocks.
+ */
+public final class AdminHttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHttpServer.class);
+    private static final int MAX_BODY = 1024 * 1024;
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final HttpSettings settings;
+    private final AdminApi api;
+    private final BrokerMetrics metrics;
+    private final HttpAuth auth;
+    private final byte[] openApi;
+    private EventLoopGroup group;
+    private Channel server;
+
+    AdminHttpServer(HttpSettings settings, AdminApi api, BrokerMetrics metrics, HttpAuth auth) {
+        this.settings = settings;
+        this.api = api;
+        this.metrics = metrics;
+        this.auth = auth;
+        this.openApi = resource("openapi.json");
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = AdminHttpServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Binds; returns the bound address. */
+    InetSocketAddress start() throws InterruptedException {
+        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tern-http", true),
+                NioIoHandler.newFactory());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
+                                new HttpObjectAggregator(MAX_BODY), new Handler());
+                    }
+                });
+        try {
+            server = b.bind(settings.host(), settings.port()).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    InetSocketAddress address() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            if (!req.decoderResult().isSuccess()) {
+                send(ctx, keepAlive, error(400, "bad HTTP request"));
+                return;
+            }
+            String uri = req.uri();
+            int q = uri.indexOf('?');
+            String path = q < 0 ? uri : uri.substring(0, q);
+            String rawQuery = q < 0 ? null : uri.substring(q + 1);
+            String method = req.method().name();
+
+            if (path.equals(AdminApi.PREFIX + "/openapi.json")) {
+                send(ctx, keepAlive, reply(200, "application/json", openApi));
+                return;
+            }
+            Optional<String> who = auth.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+            if (who.isEmpty()) {
+                boolean tried = req.headers().contains(HttpHeaderNames.AUTHORIZATION);
+                if (tried) {
+                    LOG.info("HTTP {} {} from {}: refused, bad credentials", method, path,
+                            ctx.channel().remoteAddress());
+                }
+                FullHttpResponse r = error(401, tried ? "bad credentials" : "authentication required: send "
+                        + "'Authorization: Bearer <http.token>' or HTTP Basic credentials of a user in http.admins");
+                for (String challenge : HttpAuth.CHALLENGES) {
+                    r.headers().add(HttpHeaderNames.WWW_AUTHENTICATE, challenge);
+                }
+                send(ctx, keepAlive, r);
+                return;
+            }
+            if (path.equals("/metrics")) {
+                if (!method.equals("GET")) {
+                    send(ctx, keepAlive, error(405, method + " is not allowed here (allowed: GET)"));
+                    return;
+                }
+                metrics.refresh().orTimeout(5, TimeUnit.SECONDS)
+                        .handleAsync((v, e) -> reply(200, PROMETHEUS_TEXT,
+                                metrics.scrape().getBytes(StandardCharsets.UTF_8)), ctx.executor())
+                        .thenAccept(r -> send(ctx, keepAlive, r));
+                return;
+            }
+            if (path.equals(AdminApi.PREFIX) || path.startsWith(AdminApi.PREFIX + "/")) {
+                Map<String, String> query;
+                try {
+                    query = AdminApi.query(rawQuery);
+                } catch (AdminApi.ApiError e) {
+                    send(ctx, keepAlive, json(e.response()));
+                    return;
+                }
+                String body = req.content().toString(StandardCharsets.UTF_8);
+                if (!method.equals("GET")) {
+                    LOG.info("HTTP {} {} by {} from {}", method, path, who.get(), ctx.channel().remoteAddress());
+                }
+                CompletableFuture<AdminApi.Response> answer = api.handle(new AdminApi.Request(method,
+                        path.substring(AdminApi.PREFIX.length()), query, body));
+                answer.orTimeout(10, TimeUnit.SECONDS)
+                        .handleAsync((r, e) -> e == null ? json(r)
+                                : error(503, "the broker did not answer in time: " + e), ctx.executor())
+                        .thenAccept(r -> send(ctx, keepAlive, r));
+                return;
+            }
+            send(ctx, keepAlive, error(404, "not found: " + path + " (see /metrics and " + AdminApi.PREFIX
+                    + "/openapi.json)"));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("HTTP connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    private static FullHttpResponse json(AdminApi.Response r) {
+        return reply(r.status(), "application/json",
+                (Json.write(r.body()) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static FullHttpResponse error(int status, String message) {
+        return json(new AdminApi.ApiError(status, null, message).response());
+    }
+
+    private static FullHttpResponse reply(int status, String contentType, byte[] body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        HttpUtil.setContentLength(r, body.length);
+        return r;
+    }
+
+    private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse r) {
+        if (!keepAlive) {
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            HttpUtil.setKeepAlive(r, true);
+            ctx.writeAndFlush(r);
+        }
+    }
+}

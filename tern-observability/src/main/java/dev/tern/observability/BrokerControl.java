@@ -1,0 +1,15 @@
+package dev.tern.observability;
+
+import java.util.List;
+
+/** What the admin API needs from the running server beyond the core: identity, listeners, reload. */
+public interface BrokerControl {
+    /** e.g. "0.1.0". */
+    String version();
+
+    /** The bound MQTT listeners, e.g. "tcp 127.0.0.1:1883". */
+    List<String> listeners();
+
+    /** Re-reads what can change at run time; returns one line per refused file (empty: all good). */
+    List<String> reload();
+}

@@ -152,8 +152,8 @@ public final class BrokerCommand implements Callable<Integer> {
         if (port != null || host != null) {
             List<ListenerConfig> listeners = new ArrayList<>(c.listeners());
             ListenerConfig first = listeners.get(0);
-            listeners.set(0, new ListenerConfig(first.type(), host != null ? host : first.host(),
-                    port != null ? port : first.port(), first.allowAnonymous()));
+            listeners.set(0, first.withAddress(host != null ? host : first.host(),
+                    port != null ? port : first.port()));
             c = c.withListeners(listeners);
         }
         StorageConfig s = c.storage();
@@ -187,7 +187,7 @@ public final class BrokerCommand implements Callable<Integer> {
         List<ListenerConfig> bound = new ArrayList<>();
         for (int i = 0; i < configured.size(); i++) {
             ListenerConfig l = configured.get(i);
-            bound.add(i < ports.size() ? new ListenerConfig(l.type(), l.host(), ports.get(i), l.allowAnonymous()) : l);
+            bound.add(i < ports.size() ? l.withAddress(l.host(), ports.get(i)) : l);
         }
         return "Tern " + TernCommand.version() + " ready: listeners " + describeListeners(bound) + ", storage "
                 + tern.config().storage().engine();

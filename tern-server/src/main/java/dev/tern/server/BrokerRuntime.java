@@ -6,11 +6,17 @@ import dev.tern.server.config.ListenerConfig;
 import dev.tern.transport.EventLoops;
 import dev.tern.transport.ListenerSettings;
 import dev.tern.transport.TcpListener;
+import dev.tern.transport.tls.ServerTls;
+import dev.tern.transport.tls.TlsFileException;
+import dev.tern.transport.tls.TlsProvider;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -20,14 +26,25 @@ import org.slf4j.LoggerFactory;
 final class BrokerRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerRuntime.class);
 
+    /** How often the certificate, key, CA and CRL files of TLS listeners are checked for changes. */
+    static final Duration TLS_POLL_INTERVAL = Duration.ofSeconds(2);
+
     private final BrokerConfig config;
     private EventLoops loops;
     private Security security;
     private Broker broker;
     private final List<TcpListener> listeners = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
+    /** The TLS side of each TLS listener, with the listener's name (for reload logs). */
+    private final List<NamedTls> tls = new ArrayList<>();
+    private final List<ServerTls.Watcher> tlsWatchers = new ArrayList<>();
     private boolean started;
     private boolean stopped;
+    /** $SYS topics, metrics and the admin HTTP API; started after the listeners, stopped first. */
+    private dev.tern.observability.Observability observability;
+
+    private record NamedTls(String listener, ServerTls tls) {
+    }
 
     BrokerRuntime(BrokerConfig config) {
         this.config = config;
@@ -40,19 +57,27 @@ final class BrokerRuntime {
         started = true;
         security = new Security(config.auth());
         loops = EventLoops.create(0);
-        broker = new Broker(config.mqtt(), security.authenticator(), security.authorizer(), loops.executors(),
-                Clock.systemUTC());
+        broker = new Broker(config.mqtt(), config.limits().client(), security.authenticator(),
+                security.authorizer(), loops.executors(), Clock.systemUTC());
         try {
             for (ListenerConfig lc : config.listeners()) {
-                if (!lc.type().equals("tcp")) {
-                    throw new IllegalArgumentException("listener type '" + lc.type() + "' is not supported yet");
-                }
+                ServerTls serverTls = switch (lc.type()) {
+                    case "tcp" -> null;
+                    case "tls" -> tlsOf(lc);
+                    default -> throw new IllegalArgumentException("listener type '" + lc.type()
+                            + "' is not supported yet");
+                };
                 ListenerSettings ls = new ListenerSettings(lc.type(), lc.host(), lc.port(),
                         config.mqtt().maxPacketSize(), config.limits().connectTimeout(),
                         config.limits().maxConnections());
-                TcpListener listener = new TcpListener(loops, broker, ls);
+                TcpListener listener = new TcpListener(loops, broker, ls, serverTls);
                 ports.add(listener.bind());
                 listeners.add(listener);
+                if (serverTls != null) {
+                    tls.add(new NamedTls(listener.name(), serverTls));
+                    LOG.info("listener {}: {}", listener.name(), serverTls.describe());
+                    serverTls.warnings().forEach(w -> LOG.warn("listener {}: {}", listener.name(), w));
+                }
                 boolean anonymous = lc.allowAnonymous() != null ? lc.allowAnonymous()
                         : config.auth().allowAnonymous();
                 security.anonymous().register(listener.name(), anonymous);
@@ -60,13 +85,49 @@ final class BrokerRuntime {
                     LOG.warn("listener {} accepts anonymous clients on a non-loopback address", listener.name());
                 }
             }
+            startObservability();
             security.watch();
+            for (NamedTls t : tls) {
+                tlsWatchers.add(t.tls().watch(TLS_POLL_INTERVAL, (serverTls, error) -> logTlsReload(t, error)));
+            }
         } catch (BindException e) {
             stop();
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             stop();
             throw e;
+        }
+    }
+
+    /** Loads a TLS listener's files; a file that cannot be used stops the start with a message naming it. */
+    private ServerTls tlsOf(ListenerConfig lc) {
+        if (lc.tls() == null) {
+            throw new IllegalArgumentException("listener " + lc.describe() + ": a tls listener needs its tls "
+                    + "settings (cert and key)");
+        }
+        if (tls.isEmpty()) {
+            String whyNot = TlsProvider.openSslUnavailableReason();
+            if (whyNot != null) {
+                LOG.info("OpenSSL is not available here ({}); TLS listeners use the JDK's TLS", whyNot);
+            }
+        }
+        try {
+            return ServerTls.create(lc.tls().settings());
+        } catch (TlsFileException e) {
+            throw new IllegalArgumentException("listener " + lc.describe() + ": "
+                    + (e.key() != null ? "tls." + e.key() + ": " : "") + e.getMessage(), e);
+        }
+    }
+
+    private static void logTlsReload(NamedTls t, Optional<String> error) {
+        if (error.isPresent()) {
+            LOG.warn("listener {}: new TLS files refused: {}", t.listener(), error.get());
+        } else {
+            X509Certificate cert = t.tls().certificate();
+            LOG.info("listener {}: reloaded TLS files; certificate {} serial {} valid until {}", t.listener(),
+                    cert.getSubjectX500Principal().getName(), cert.getSerialNumber().toString(16),
+                    cert.getNotAfter().toInstant());
+            t.tls().warnings().forEach(w -> LOG.warn("listener {}: {}", t.listener(), w));
         }
     }
 
@@ -83,16 +144,70 @@ final class BrokerRuntime {
         return out;
     }
 
-    /** Re-reads what can change at run time (password and ACL files); returns the errors of refused files. */
+    /**
+     * Re-reads what can change at run time: the password and ACL files, and the certificate, key, CA and CRL
+     * files of TLS listeners (new connections get the new certificates; open ones are not touched). Returns the
+     * errors of refused files, whose previous versions stay in force.
+     */
     synchronized List<String> reload() {
         if (security == null) {
             throw new IllegalStateException("not started");
         }
-        return security.reload();
+        List<String> errors = new ArrayList<>(security.reload());
+        for (NamedTls t : tls) {
+            Optional<String> error = t.tls().reload();
+            logTlsReload(t, error);
+            error.ifPresent(e -> errors.add("listener " + t.listener() + ": " + e));
+        }
+        return errors;
     }
 
     synchronized List<Integer> boundPorts() {
         return List.copyOf(ports);
+    }
+
+    /**
+     * Starts $SYS publishing and, when {@code http.enabled}, metrics and the admin API. A listener the file asked
+     * for must bind; the default one (no {@code http:} section) only warns when its port is taken.
+     */
+    private void startObservability() {
+        dev.tern.server.config.HttpConfig h = config.http();
+        dev.tern.observability.HttpSettings settings = h.enabled()
+                ? new dev.tern.observability.HttpSettings(h.host(), h.port(), h.token(), h.admins(), h.allowAnonymous())
+                : null;
+        dev.tern.observability.BrokerControl control = new dev.tern.observability.BrokerControl() {
+            @Override
+            public String version() {
+                return dev.tern.observability.Observability.version();
+            }
+
+            @Override
+            public List<String> listeners() {
+                return describeListeners();
+            }
+
+            @Override
+            public List<String> reload() {
+                return BrokerRuntime.this.reload();
+            }
+        };
+        try {
+            observability = dev.tern.observability.Observability.start(broker, settings, config.sysInterval(), control);
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (settings == null || h.explicit()) {
+                throw new IllegalStateException("http.bind " + h.host() + ":" + h.port() + ": cannot start the HTTP "
+                        + "listener: " + cause.getMessage(), e);
+            }
+            LOG.warn("no HTTP metrics and admin API: {}:{} is not available ({}); set http.bind to another address",
+                    h.host(), h.port(), cause.getMessage());
+            observability = dev.tern.observability.Observability.start(broker, null, config.sysInterval(), control);
+        }
+    }
+
+    /** $SYS, metrics and admin API; null before start. */
+    synchronized dev.tern.observability.Observability observability() {
+        return observability;
     }
 
     synchronized Broker broker() {
@@ -104,6 +219,11 @@ final class BrokerRuntime {
             return;
         }
         stopped = true;
+        if (observability != null) {
+            observability.close();
+        }
+        tlsWatchers.forEach(ServerTls.Watcher::close);
+        tlsWatchers.clear();
         for (TcpListener l : listeners) {
             l.stopAccepting();
         }

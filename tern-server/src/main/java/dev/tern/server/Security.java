@@ -39,7 +39,8 @@ final class Security implements AutoCloseable {
                 ReloadingFile::passwordFile);
         this.acl = config.aclFile() == null ? null : open(config.aclFile(), "auth.acl-file", ReloadingFile::aclFile);
         this.authenticator = passwords != null ? new FileAuthenticator(passwords, anonymous)
-                : request -> request.username() == null
+                : request -> request.certificateAuthenticated() ? AuthResult.ALLOW // verified client certificate
+                        : request.username() == null
                         ? (anonymous.test(request.listener()) ? AuthResult.ALLOW : AuthResult.NOT_AUTHORIZED)
                         // no password file: a username cannot be checked; where anonymous clients are welcome the
                         // name is taken as given (as Mosquitto does), elsewhere nobody gets in

@@ -54,9 +54,23 @@ public final class Tern implements AutoCloseable {
         return runtime.broker();
     }
 
+    /** The bound address of the HTTP listener (metrics, admin API); null when it does not run. */
+    public java.net.InetSocketAddress httpAddress() {
+        dev.tern.observability.Observability o = runtime.observability();
+        return o == null ? null : o.httpAddress();
+    }
+
+    /** The read and admin API of the running core (what the admin HTTP API uses); null before {@link #start()}. */
+    public dev.tern.core.BrokerInspector inspector() {
+        dev.tern.observability.Observability o = runtime.observability();
+        return o == null ? null : o.inspector();
+    }
+
     /**
-     * Re-reads the password and ACL files now (they are also re-read when they change on disk). A file that does
-     * not parse is refused and the previous one stays in force; the returned list names each refusal.
+     * Re-reads the password and ACL files, and the certificate, key, CA and CRL files of TLS listeners, now (they
+     * are also re-read when they change on disk). A file that does not parse is refused and the previous one stays
+     * in force; the returned list names each refusal. Connected clients stay connected; new TLS connections get
+     * the new certificates.
      */
     public List<String> reload() {
         return runtime.reload();
@@ -104,13 +118,25 @@ public final class Tern implements AutoCloseable {
             return this;
         }
 
+        /** The HTTP listener of metrics and the admin API (off by default when embedded). */
+        public Builder http(dev.tern.server.config.HttpConfig http) {
+            this.config = config.withHttp(http);
+            return this;
+        }
+
+        /** How often $SYS topics are published (default 10 s); zero turns them off. */
+        public Builder sysInterval(java.time.Duration interval) {
+            this.config = config.withSysInterval(interval);
+            return this;
+        }
+
         public Tern build() {
             BrokerConfig effective = config;
             if (port != null || bind != null) {
                 List<ListenerConfig> listeners = new java.util.ArrayList<>(config.listeners());
                 ListenerConfig first = listeners.isEmpty() ? ListenerConfig.tcp("127.0.0.1", 1883) : listeners.get(0);
-                ListenerConfig changed = new ListenerConfig(first.type(), bind != null ? bind : first.host(),
-                        port != null ? port : first.port(), first.allowAnonymous());
+                ListenerConfig changed = first.withAddress(bind != null ? bind : first.host(),
+                        port != null ? port : first.port());
                 if (listeners.isEmpty()) {
                     listeners.add(changed);
                 } else {

@@ -12,9 +12,11 @@ import dev.tern.codec.packet.PublishProperties;
 import dev.tern.codec.packet.SubAck;
 import dev.tern.codec.packet.Subscribe;
 import dev.tern.codec.packet.Subscription;
+import dev.tern.core.ClientLimits;
 import dev.tern.security.PasswordFile;
 import dev.tern.server.config.AuthConfig;
 import dev.tern.server.config.BrokerConfig;
+import dev.tern.server.config.LimitsConfig;
 import dev.tern.testkit.RawMqttClient;
 import dev.tern.testkit.TernExtension;
 import dev.tern.tests.support.ConnectBuilder;
@@ -24,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -56,7 +59,10 @@ class SecurityTest {
 
     @RegisterExtension
     static TernExtension broker = new TernExtension(b -> b.config(BrokerConfig.defaults()
-            .withAuth(new AuthConfig(false, writeFiles(), ACL))));
+            .withAuth(new AuthConfig(false, writeFiles(), ACL))
+            // failed logins are answered at once here; LimitsTest covers the delay
+            .withLimits(LimitsConfig.defaults().withClient(new ClientLimits(65535, 128, 10_000, 0, 0,
+                    Duration.ZERO, Duration.ZERO)))));
 
     private static Path tempDir() {
         try {

@@ -6,7 +6,9 @@ import java.util.Objects;
 
 /** The whole broker configuration, as read from the YAML file and the command line. Immutable. */
 public record BrokerConfig(List<ListenerConfig> listeners, MqttSettings mqtt, AuthConfig auth, LimitsConfig limits,
-                           StorageConfig storage) {
+                           StorageConfig storage, HttpConfig http, java.time.Duration sysInterval) {
+    /** Default of {@code sys-interval}, as Mosquitto's {@code sys_interval}. */
+    public static final java.time.Duration DEFAULT_SYS_INTERVAL = java.time.Duration.ofSeconds(10);
 
     public BrokerConfig {
         listeners = List.copyOf(listeners);
@@ -14,6 +16,14 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttSettings mqtt, Au
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(sysInterval, "sysInterval");
+    }
+
+    /** Without the observability settings: no HTTP listener, $SYS every 10 s. */
+    public BrokerConfig(List<ListenerConfig> listeners, MqttSettings mqtt, AuthConfig auth, LimitsConfig limits,
+                        StorageConfig storage) {
+        this(listeners, mqtt, auth, limits, storage, HttpConfig.disabled(), DEFAULT_SYS_INTERVAL);
     }
 
     /** The embedded defaults: one tcp listener on 127.0.0.1:1883, anonymous allowed, in memory. */
@@ -23,22 +33,31 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttSettings mqtt, Au
     }
 
     public BrokerConfig withListeners(List<ListenerConfig> newListeners) {
-        return new BrokerConfig(newListeners, mqtt, auth, limits, storage);
+        return new BrokerConfig(newListeners, mqtt, auth, limits, storage, http, sysInterval);
     }
 
     public BrokerConfig withMqtt(MqttSettings newMqtt) {
-        return new BrokerConfig(listeners, newMqtt, auth, limits, storage);
+        return new BrokerConfig(listeners, newMqtt, auth, limits, storage, http, sysInterval);
     }
 
     public BrokerConfig withAuth(AuthConfig newAuth) {
-        return new BrokerConfig(listeners, mqtt, newAuth, limits, storage);
+        return new BrokerConfig(listeners, mqtt, newAuth, limits, storage, http, sysInterval);
     }
 
     public BrokerConfig withLimits(LimitsConfig newLimits) {
-        return new BrokerConfig(listeners, mqtt, auth, newLimits, storage);
+        return new BrokerConfig(listeners, mqtt, auth, newLimits, storage, http, sysInterval);
     }
 
     public BrokerConfig withStorage(StorageConfig newStorage) {
-        return new BrokerConfig(listeners, mqtt, auth, limits, newStorage);
+        return new BrokerConfig(listeners, mqtt, auth, limits, newStorage, http, sysInterval);
+    }
+
+    public BrokerConfig withHttp(HttpConfig newHttp) {
+        return new BrokerConfig(listeners, mqtt, auth, limits, storage, newHttp, sysInterval);
+    }
+
+    /** {@code sys-interval}: how often $SYS topics are published; zero = never. */
+    public BrokerConfig withSysInterval(java.time.Duration newSysInterval) {
+        return new BrokerConfig(listeners, mqtt, auth, limits, storage, http, newSysInterval);
     }
 }

@@ -6,13 +6,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything a configuration file said: the {@link BrokerConfig} the broker runs with, plus the keys that are
- * accepted and validated but not served yet ({@code http.bind}, {@code sys-interval}), and notes about keys that
- * have no effect in this version (for the operator's log).
+ * Everything a configuration file said: the {@link BrokerConfig} the broker runs with (which carries the
+ * {@code http:} section and {@code sys-interval} too), and notes about keys that have no effect in this version
+ * (for the operator's log).
  *
  * @param broker the broker configuration
- * @param httpBind {@code http.bind}, empty when not set (the HTTP endpoint is not served yet)
- * @param sysInterval {@code sys-interval}; zero = off ($SYS topics are not published yet)
+ * @param httpBind {@code http.bind} as written, empty when not set (the listener then binds 127.0.0.1:8080)
+ * @param sysInterval {@code sys-interval}; zero = off
  * @param notes one line each, e.g. {@code tern.yaml:20: http.bind is accepted but not served yet}
  */
 public record ConfigDocument(BrokerConfig broker, Optional<HostPort> httpBind, Duration sysInterval,
@@ -29,6 +29,7 @@ public record ConfigDocument(BrokerConfig broker, Optional<HostPort> httpBind, D
 
     /** What an empty file means. */
     public static ConfigDocument defaults() {
-        return new ConfigDocument(BrokerConfig.defaults(), Optional.empty(), DEFAULT_SYS_INTERVAL, List.of());
+        return new ConfigDocument(BrokerConfig.defaults().withHttp(HttpConfig.defaults()), Optional.empty(),
+                DEFAULT_SYS_INTERVAL, List.of());
     }
 }

@@ -1,6 +1,10 @@
 package dev.tern.server.config;
 
+import dev.tern.core.ClientLimits;
 import dev.tern.core.MqttSettings;
+import dev.tern.transport.tls.ServerTls;
+import dev.tern.transport.tls.TlsDefaults;
+import dev.tern.transport.tls.TlsFileException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
@@ -33,24 +37,33 @@ import org.yaml.snakeyaml.nodes.Tag;
  * <p>The file is read as a YAML node tree, not bound to objects, so that every error can name the file, the line
  * and the key path, and say what is allowed: {@code tern.yaml:7: unknown key 'mqtt.max-keepalve' (allowed:
  * max-keepalive, ...)}. An empty file means the defaults; a file without {@code listeners} gets the default
- * listener (tcp 127.0.0.1:1883). Keys of features that do not exist yet (TLS and WebSocket listeners, password
- * and ACL files, RocksDB) are refused with a message saying so, rather than silently ignored.
+ * listener (tcp 127.0.0.1:1883). Keys of features that do not exist yet (WebSocket listeners, the PROXY protocol,
+ * RocksDB) are refused with a message saying so, rather than silently ignored. The files of a TLS listener are
+ * read and checked here (PEM, key matching the certificate, CRL signed by the CA), so that {@code --check-config}
+ * catches a bad certificate before the broker starts.
  */
 public final class ConfigLoader {
     static final List<String> TOP_KEYS = List.of("listeners", "mqtt", "auth", "limits", "storage", "http",
             "sys-interval");
     static final List<String> LISTENER_KEYS = List.of("type", "bind", "allow-anonymous", "proxy-protocol", "tls",
             "path");
+    static final List<String> TLS_KEYS = List.of("cert", "key", "key-password", "ca", "crl", "client-auth",
+            "use-identity-as-username", "protocols", "ciphers", "provider");
     static final List<String> MQTT_KEYS = List.of("max-keepalive", "receive-maximum", "max-packet-size",
             "topic-alias-maximum", "max-queued-messages", "max-queued-bytes", "queue-overflow", "queue-qos0",
             "persistent-client-expiration", "max-client-id-length", "allow-zero-length-client-id",
             "max-session-expiry-interval");
     static final List<String> AUTH_KEYS = List.of("allow-anonymous", "password-file", "acl-file");
-    static final List<String> LIMITS_KEYS = List.of("max-connections", "connect-timeout");
+    static final List<String> LIMITS_KEYS = List.of("max-connections", "connect-timeout", "max-topic-length",
+            "max-topic-levels", "max-subscriptions-per-client", "publish-rate", "publish-bytes-rate",
+            "failed-auth-delay", "failed-auth-max-delay");
     static final List<String> STORAGE_KEYS = List.of("engine", "dir", "sync");
-    static final List<String> HTTP_KEYS = List.of("bind");
+    static final List<String> HTTP_KEYS = List.of("enabled", "bind", "token", "admins", "allow-anonymous");
 
     private static final List<String> LISTENER_TYPES = List.of("tcp", "tls", "ws", "wss");
+    private static final List<String> CLIENT_AUTH = List.of("none", "optional", "require");
+    private static final List<String> TLS_PROVIDERS = List.of("auto", "openssl", "jdk");
+    private static final List<String> INSECURE_PROTOCOLS = List.of("SSLv2", "SSLv3", "TLSv1", "TLSv1.0", "TLSv1.1");
     private static final List<String> ENGINES = List.of("memory", "rocksdb");
     private static final List<String> SYNC_MODES = List.of("always", "batch", "none");
     private static final List<String> OVERFLOW = List.of("drop-new", "drop-oldest");
@@ -118,19 +131,15 @@ public final class ConfigLoader {
         AuthConfig auth = auth(top.section("auth", AUTH_KEYS));
         LimitsConfig limits = limits(top.section("limits", LIMITS_KEYS));
         StorageConfig storage = storage(top.section("storage", STORAGE_KEYS));
-        Section http = top.section("http", HTTP_KEYS);
-        Optional<HostPort> httpBind = Optional.empty();
-        if (http.has("bind")) {
-            httpBind = Optional.of(hostPort(http, "bind"));
-            note(http.value("bind"), "http.bind is accepted but the HTTP endpoint is not served yet");
-        }
+        HttpConfig http = http(top);
+        Optional<HostPort> httpBind = top.has("http") && top.section("http", HTTP_KEYS).has("bind")
+                ? Optional.of(new HostPort(http.host(), http.port())) : Optional.empty();
         Duration sysInterval = ConfigDocument.DEFAULT_SYS_INTERVAL;
         if (top.has("sys-interval")) {
             sysInterval = duration(top, "sys-interval", Duration.ZERO, "0 = off");
-            note(top.value("sys-interval"), "sys-interval is accepted but $SYS topics are not published yet");
         }
-        return new ConfigDocument(new BrokerConfig(listeners, mqtt, auth, limits, storage), httpBind, sysInterval,
-                notes);
+        return new ConfigDocument(new BrokerConfig(listeners, mqtt, auth, limits, storage, http, sysInterval),
+                httpBind, sysInterval, notes);
     }
 
     // ---- sections ----
@@ -156,18 +165,14 @@ public final class ConfigLoader {
                         + ", got " + describe(item));
             }
             Section l = new Section(path, (MappingNode) item, LISTENER_KEYS);
-            String type = l.has("type") ? choice(l, "type", LISTENER_TYPES) : "tcp";
-            if (!type.equals("tcp")) {
+            String type = l.has("type") ? choice(l, "type", LISTENER_TYPES) : l.has("tls") ? "tls" : "tcp";
+            if (!type.equals("tcp") && !type.equals("tls")) {
                 throw error(l.value("type"), l.path("type") + ": '" + type + "' listeners are not supported yet "
-                        + "(supported now: tcp)");
-            }
-            if (l.has("tls")) {
-                throw error(l.keyNode("tls"), l.path("tls") + ": TLS listeners are not supported yet "
-                        + "(supported now: plain tcp)");
+                        + "(supported now: tcp, tls)");
             }
             if (l.has("path")) {
                 throw error(l.keyNode("path"), l.path("path") + ": WebSocket listeners are not supported yet "
-                        + "(supported now: plain tcp)");
+                        + "(supported now: tcp, tls)");
             }
             if (l.has("proxy-protocol") && bool(l, "proxy-protocol")) {
                 throw error(l.value("proxy-protocol"), l.path("proxy-protocol")
@@ -184,11 +189,118 @@ public final class ConfigLoader {
                             + j + "] (line " + line(bindNodes.get(j)) + ")");
                 }
             }
+            TlsConfig tls = null;
+            if (type.equals("tls")) {
+                if (!l.has("tls") || isNull(l.value("tls"))) {
+                    throw error(l.has("tls") ? l.keyNode("tls") : l.value("type"), path + ": a tls listener needs a "
+                            + "'tls' section with at least 'cert' and 'key' (PEM files)");
+                }
+                tls = tls(l);
+            } else if (l.has("tls")) {
+                throw error(l.keyNode("tls"), l.path("tls") + ": only a listener of type tls has a tls section "
+                        + "(this one is " + type + "; add 'type: tls')");
+            }
             Boolean allowAnonymous = l.has("allow-anonymous") ? bool(l, "allow-anonymous") : null;
-            result.add(new ListenerConfig(type, bind.host(), bind.port(), allowAnonymous));
+            result.add(new ListenerConfig(type, bind.host(), bind.port(), allowAnonymous, tls));
             bindNodes.add(l.value("bind"));
         }
         return result;
+    }
+
+    /** The tls section of a listener; its files are loaded and checked (and a TLS context built) here. */
+    private TlsConfig tls(Section listener) {
+        Section t = listener.section("tls", TLS_KEYS);
+        Node at = listener.keyNode("tls");
+        for (String required : List.of("cert", "key")) {
+            if (!t.has(required)) {
+                throw error(at, listener.path("tls") + ": missing key '" + required + "' ("
+                        + (required.equals("cert") ? "the server's certificate chain" : "the server's private key")
+                        + ", a PEM file)");
+            }
+        }
+        Path cert = readableFile(t, "cert");
+        Path key = readableFile(t, "key");
+        String keyPassword = t.has("key-password") ? scalar(t, "key-password", "the password of the key") : null;
+        Path ca = t.has("ca") ? readableFile(t, "ca") : null;
+        Path crl = t.has("crl") ? readableFile(t, "crl") : null;
+        TlsConfig.ClientAuth clientAuth = t.has("client-auth")
+                ? TlsConfig.ClientAuth.valueOf(choice(t, "client-auth", CLIENT_AUTH).toUpperCase(Locale.ROOT))
+                : TlsConfig.ClientAuth.NONE;
+        boolean identity = t.has("use-identity-as-username") && bool(t, "use-identity-as-username");
+        List<String> protocols = t.has("protocols") ? protocols(t) : TlsConfig.DEFAULT_PROTOCOLS;
+        List<String> ciphers = t.has("ciphers")
+                ? stringList(t, "ciphers", "cipher suite names like TLS_AES_128_GCM_SHA256") : List.of();
+        TlsConfig.Provider provider = t.has("provider")
+                ? TlsConfig.Provider.valueOf(choice(t, "provider", TLS_PROVIDERS).toUpperCase(Locale.ROOT))
+                : TlsConfig.Provider.AUTO;
+        if (clientAuth != TlsConfig.ClientAuth.NONE && ca == null) {
+            throw error(t.value("client-auth"), t.path("client-auth") + ": '" + clientAuth.name().toLowerCase(
+                    Locale.ROOT) + "' needs " + t.path("ca") + " (the CA certificate(s) that sign client "
+                    + "certificates)");
+        }
+        if (crl != null && ca == null) {
+            throw error(t.keyNode("crl"), t.path("crl") + ": needs " + t.path("ca")
+                    + " (the CA whose revoked certificates it lists) and client-auth optional or require");
+        }
+        if (identity && clientAuth == TlsConfig.ClientAuth.NONE) {
+            throw error(t.value("use-identity-as-username"), t.path("use-identity-as-username")
+                    + ": needs client-auth optional or require (with none, clients send no certificate)");
+        }
+        if (ca != null && clientAuth == TlsConfig.ClientAuth.NONE) {
+            note(t.value("ca"), t.path("ca") + " is set but client-auth is none: client certificates are not "
+                    + "asked for (set client-auth: optional or require)");
+        }
+        TlsConfig config = new TlsConfig(cert, key, keyPassword, ca, crl, clientAuth, identity, protocols, ciphers,
+                provider);
+        try {
+            ServerTls.create(config.settings());
+        } catch (TlsFileException e) {
+            String k = e.key();
+            Node where = k != null && t.has(k) ? t.value(k) : at;
+            throw error(where, (k != null ? t.path(k) : listener.path("tls")) + ": " + e.getMessage());
+        }
+        return config;
+    }
+
+    private List<String> protocols(Section t) {
+        List<String> protocols = stringList(t, "protocols", "protocol names: "
+                + String.join(", ", TlsDefaults.ALLOWED_PROTOCOLS));
+        Node list = t.value("protocols");
+        for (int i = 0; i < protocols.size(); i++) {
+            String p = protocols.get(i);
+            Node at = list instanceof SequenceNode seq ? seq.getValue().get(i) : list;
+            if (INSECURE_PROTOCOLS.contains(p)) {
+                throw error(at, t.path("protocols") + ": '" + p + "' is not allowed: TLS 1.1 and older are "
+                        + "insecure (RFC 8996); allowed: " + String.join(", ", TlsDefaults.ALLOWED_PROTOCOLS));
+            }
+            if (!TlsDefaults.ALLOWED_PROTOCOLS.contains(p)) {
+                throw error(at, t.path("protocols") + ": expected " + String.join(" or ",
+                        TlsDefaults.ALLOWED_PROTOCOLS) + ", got '" + p + "'");
+            }
+        }
+        return protocols;
+    }
+
+    /** A list of strings, or one string for a list of one. Never empty. */
+    private List<String> stringList(Section s, String key, String expected) {
+        Node n = s.value(key);
+        List<String> out = new ArrayList<>();
+        if (n instanceof SequenceNode seq) {
+            for (Node item : seq.getValue()) {
+                if (!(item instanceof ScalarNode) || isNull(item) || ((ScalarNode) item).getValue().isBlank()) {
+                    throw error(item, s.path(key) + ": expected " + expected + ", got " + describe(item));
+                }
+                out.add(((ScalarNode) item).getValue().trim());
+            }
+        } else if (n instanceof ScalarNode && !isNull(n) && !((ScalarNode) n).getValue().isBlank()) {
+            out.add(((ScalarNode) n).getValue().trim());
+        } else {
+            throw error(n, s.path(key) + ": expected a list of " + expected + ", got " + describe(n));
+        }
+        if (out.isEmpty()) {
+            throw error(n, s.path(key) + ": the list is empty; remove the key for the defaults");
+        }
+        return out;
     }
 
     private MqttSettings mqtt(Section s) {
@@ -256,7 +368,24 @@ public final class ConfigLoader {
         if (s.has("connect-timeout")) {
             connectTimeout = duration(s, "connect-timeout", Duration.ofMillis(1), "more than 0");
         }
-        return new LimitsConfig(maxConnections, connectTimeout);
+        ClientLimits c = d.client();
+        int topicLength = (int) number(s, "max-topic-length", c.maxTopicLength(), 1, 65535);
+        int topicLevels = (int) number(s, "max-topic-levels", c.maxTopicLevels(), 0, 65535);
+        int subscriptions = (int) number(s, "max-subscriptions-per-client", c.maxSubscriptionsPerClient(), 0,
+                Integer.MAX_VALUE);
+        int publishRate = (int) number(s, "publish-rate", c.publishRate(), 0, Integer.MAX_VALUE);
+        long publishBytesRate = size(s, "publish-bytes-rate", c.publishBytesRate(), 0, Long.MAX_VALUE);
+        Duration authDelay = s.has("failed-auth-delay")
+                ? duration(s, "failed-auth-delay", Duration.ZERO, "0 = answer at once") : c.failedAuthDelay();
+        Duration authMaxDelay = s.has("failed-auth-max-delay")
+                ? duration(s, "failed-auth-max-delay", Duration.ZERO, "0 or more") : c.failedAuthMaxDelay();
+        if (authMaxDelay.compareTo(authDelay) < 0) {
+            Node where = s.has("failed-auth-max-delay") ? s.value("failed-auth-max-delay") : s.value("failed-auth-delay");
+            throw error(where, s.path("failed-auth-max-delay") + ": must be at least failed-auth-delay ("
+                    + ConfigValues.formatDuration(authDelay) + ")");
+        }
+        return new LimitsConfig(maxConnections, connectTimeout, new ClientLimits(topicLength, topicLevels,
+                subscriptions, publishRate, publishBytesRate, authDelay, authMaxDelay));
     }
 
     private StorageConfig storage(Section s) {
@@ -288,6 +417,55 @@ public final class ConfigLoader {
             note(s.value("sync"), "storage.sync is accepted but not used by the memory engine");
         }
         return new StorageConfig(engine, dir, sync);
+    }
+
+    /**
+     * {@code http:}: metrics and the admin API. Without the section: on, 127.0.0.1:8080. Anonymous access only on a
+     * loopback address.
+     */
+    private HttpConfig http(Section top) {
+        if (!top.has("http") || isNull(top.value("http"))) {
+            return HttpConfig.defaults();
+        }
+        Section s = top.section("http", HTTP_KEYS);
+        boolean enabled = !s.has("enabled") || bool(s, "enabled");
+        String host = HttpConfig.DEFAULT_HOST;
+        int port = HttpConfig.DEFAULT_PORT;
+        if (s.has("bind")) {
+            HostPort bind = hostPort(s, "bind");
+            host = bind.host();
+            port = bind.port();
+        }
+        String token = null;
+        if (s.has("token")) {
+            token = scalar(s, "token", "a secret of at least 16 characters");
+            if (token.length() < 16 || token.chars().anyMatch(Character::isWhitespace)) {
+                throw error(s.value("token"), s.path("token") + ": expected a secret of at least 16 characters "
+                        + "without spaces (e.g. the output of 'openssl rand -hex 32'), got " + token.length()
+                        + " characters");
+            }
+        }
+        Path admins = null;
+        if (s.has("admins")) {
+            admins = readableFile(s, "admins");
+            try {
+                dev.tern.security.PasswordFile.load(admins);
+            } catch (IOException e) {
+                throw error(s.value("admins"), s.path("admins") + ": not a Mosquitto password file: "
+                        + e.getMessage());
+            }
+        }
+        boolean anonymous = s.has("allow-anonymous") && bool(s, "allow-anonymous");
+        if (anonymous && !isLoopbackHost(host)) {
+            throw error(s.value("allow-anonymous"), s.path("allow-anonymous") + ": true is only allowed when "
+                    + "http.bind is a loopback address (127.0.0.1, ::1, localhost), not " + host
+                    + "; use http.token or http.admins");
+        }
+        return new HttpConfig(enabled, host, port, token, admins, anonymous, true);
+    }
+
+    private static boolean isLoopbackHost(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     }
 
     // ---- values ----

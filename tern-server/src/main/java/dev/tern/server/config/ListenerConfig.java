@@ -5,12 +5,13 @@ import java.util.Objects;
 /**
  * One listener.
  *
- * @param type only {@code tcp} for now; tls/ws/wss come later
+ * @param type {@code tcp} or {@code tls}; ws/wss come later
  * @param host address to bind, e.g. 127.0.0.1 or 0.0.0.0
  * @param port 0 picks a free port
  * @param allowAnonymous null = inherit {@code auth.allow-anonymous}
+ * @param tls the TLS settings of a {@code tls} listener; null for {@code tcp}
  */
-public record ListenerConfig(String type, String host, int port, Boolean allowAnonymous) {
+public record ListenerConfig(String type, String host, int port, Boolean allowAnonymous, TlsConfig tls) {
     public ListenerConfig {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(host, "host");
@@ -19,8 +20,28 @@ public record ListenerConfig(String type, String host, int port, Boolean allowAn
         }
     }
 
+    /** A listener without TLS settings. */
+    public ListenerConfig(String type, String host, int port, Boolean allowAnonymous) {
+        this(type, host, port, allowAnonymous, null);
+    }
+
     public static ListenerConfig tcp(String host, int port) {
         return new ListenerConfig("tcp", host, port, null);
+    }
+
+    /** A TLS listener with the given certificate settings. */
+    public static ListenerConfig tls(String host, int port, TlsConfig tls) {
+        return new ListenerConfig("tls", host, port, null, Objects.requireNonNull(tls, "tls"));
+    }
+
+    /** The same listener on another address (e.g. from {@code --bind}/{@code -p}), keeping every other setting. */
+    public ListenerConfig withAddress(String newHost, int newPort) {
+        return new ListenerConfig(type, newHost, newPort, allowAnonymous, tls);
+    }
+
+    /** The same listener with another {@code allow-anonymous}. */
+    public ListenerConfig withAllowAnonymous(Boolean newAllowAnonymous) {
+        return new ListenerConfig(type, host, port, newAllowAnonymous, tls);
     }
 
     /** "tcp 127.0.0.1:1883" for logs. */

@@ -20,6 +20,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
+    /** What a file means by default: the embedded defaults plus the HTTP listener on 127.0.0.1:8080. */
+    private static final BrokerConfig FILE_DEFAULTS = BrokerConfig.defaults().withHttp(HttpConfig.defaults());
+
 
     private static BrokerConfig parse(String yaml) {
         return ConfigLoader.parse(yaml, "tern.yaml");
@@ -33,12 +36,12 @@ class ConfigLoaderTest {
     class Defaults {
         @Test
         void emptyFileMeansDefaults() {
-            assertThat(parse("")).isEqualTo(BrokerConfig.defaults());
+            assertThat(parse("")).isEqualTo(FILE_DEFAULTS);
         }
 
         @Test
         void commentsOnlyMeansDefaults() {
-            assertThat(parse("# nothing here\n\n# at all\n")).isEqualTo(BrokerConfig.defaults());
+            assertThat(parse("# nothing here\n\n# at all\n")).isEqualTo(FILE_DEFAULTS);
         }
 
         @Test
@@ -50,7 +53,7 @@ class ConfigLoaderTest {
         @Test
         void emptySectionsMeanDefaults() {
             BrokerConfig c = parse("mqtt:\nauth:\nlimits:\nstorage:\nhttp:\n");
-            assertThat(c).isEqualTo(BrokerConfig.defaults());
+            assertThat(c).isEqualTo(FILE_DEFAULTS);
         }
 
         @Test
@@ -133,9 +136,9 @@ class ConfigLoaderTest {
             assertThat(d.sysInterval()).isZero();
             assertThat(d.notes()).containsExactly(
                     "tern.yaml:27: storage.dir is accepted but not used by the memory engine",
-                    "tern.yaml:28: storage.sync is accepted but not used by the memory engine",
-                    "tern.yaml:30: http.bind is accepted but the HTTP endpoint is not served yet",
-                    "tern.yaml:31: sys-interval is accepted but $SYS topics are not published yet");
+                    "tern.yaml:28: storage.sync is accepted but not used by the memory engine");
+            assertThat(c.http()).isEqualTo(new HttpConfig(true, "127.0.0.1", 8080, null, null, false, true));
+            assertThat(c.sysInterval()).isZero();
         }
 
         @Test
@@ -429,11 +432,11 @@ class ConfigLoaderTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"tls", "ws", "wss"})
+        @ValueSource(strings = {"ws", "wss"})
         void unsupportedTypes(String type) {
             failing("listeners:\n  - type: " + type + "\n    bind: 0.0.0.0:8883\n")
                     .hasMessage("tern.yaml:2: listeners[0].type: '" + type + "' listeners are not supported yet "
-                            + "(supported now: tcp)");
+                            + "(supported now: tcp, tls)");
         }
 
         @Test
@@ -443,17 +446,17 @@ class ConfigLoaderTest {
         }
 
         @Test
-        void tlsBlockIsNotSupportedYet() {
+        void tlsSectionOnlyOnTlsListeners() {
             failing("listeners:\n  - type: tcp\n    bind: 0.0.0.0:8883\n    tls:\n      cert: a.pem\n")
-                    .hasMessage("tern.yaml:4: listeners[0].tls: TLS listeners are not supported yet "
-                            + "(supported now: plain tcp)");
+                    .hasMessage("tern.yaml:4: listeners[0].tls: only a listener of type tls has a tls section "
+                            + "(this one is tcp; add 'type: tls')");
         }
 
         @Test
         void pathIsNotSupportedYet() {
             failing("listeners:\n  - bind: 0.0.0.0:8083\n    path: /mqtt\n")
                     .hasMessage("tern.yaml:3: listeners[0].path: WebSocket listeners are not supported yet "
-                            + "(supported now: plain tcp)");
+                            + "(supported now: tcp, tls)");
         }
 
         @Test
@@ -502,6 +505,41 @@ class ConfigLoaderTest {
         void secondListenerErrorsNameItsIndex() {
             failing("listeners:\n  - bind: 0.0.0.0:1883\n  - bind: 0.0.0.0:1884\n    allow-anonymous: nope\n")
                     .hasMessage("tern.yaml:4: listeners[1].allow-anonymous: expected true or false, got 'nope'");
+        }
+    }
+
+    @Nested
+    class ClientLimitKeys {
+        @Test
+        void everyLimitKey() {
+            BrokerConfig c = ConfigLoader.parse("""
+                    limits:
+                      max-connections: 5
+                      connect-timeout: 2s
+                      max-topic-length: 100
+                      max-topic-levels: 0
+                      max-subscriptions-per-client: 7
+                      publish-rate: 50
+                      publish-bytes-rate: 64KB
+                      failed-auth-delay: 250ms
+                      failed-auth-max-delay: 4s
+                    """, "tern.yaml");
+            assertThat(c.limits()).isEqualTo(new LimitsConfig(5, Duration.ofSeconds(2),
+                    new dev.tern.core.ClientLimits(100, 0, 7, 50, 64 * 1024, Duration.ofMillis(250),
+                            Duration.ofSeconds(4))));
+        }
+
+        @Test
+        void maxDelayBelowDelay() {
+            failing("limits:\n  failed-auth-delay: 2s\n  failed-auth-max-delay: 1s\n")
+                    .hasMessageStartingWith("tern.yaml:3: limits.failed-auth-max-delay: must be at least "
+                            + "failed-auth-delay (2s)");
+        }
+
+        @Test
+        void topicLengthOutOfRange() {
+            failing("limits:\n  max-topic-length: 70000\n")
+                    .hasMessageStartingWith("tern.yaml:2: limits.max-topic-length: expected a whole number 1..65535");
         }
     }
 

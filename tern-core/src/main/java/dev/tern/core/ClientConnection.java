@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientConnection {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+    /** Refused and malformed connections are logged, but a flood of them is not logged line by line. */
+    private static final LogLimiter REFUSAL_LOG = new LogLimiter(20);
 
     private enum State { NEW, CONNECTED, CLOSED }
 
@@ -114,8 +116,10 @@ public final class ClientConnection {
             return;
         }
         if (!(packet instanceof Connect connect)) {
-            LOG.info("closing {}: first packet was {} instead of CONNECT [MQTT-3.1.0-1]",
-                    connection.remoteAddress(), packet.type());
+            if (REFUSAL_LOG.allow()) {
+                LOG.info("closing {}: first packet was {} instead of CONNECT [MQTT-3.1.0-1]{}",
+                        connection.remoteAddress(), packet.type(), REFUSAL_LOG.suppressedNote());
+            }
             connection.close();
             return;
         }
@@ -152,8 +156,10 @@ public final class ClientConnection {
             shard.run(new HandleDecodeFailure(this, reasonCode, message));
             return;
         }
-        LOG.info("closing {}: bad CONNECT: {} ({})", connection.remoteAddress(), message,
-                ReasonCode.describe(reasonCode));
+        if (REFUSAL_LOG.allow()) {
+            LOG.info("closing {}: bad CONNECT: {} ({}){}", connection.remoteAddress(), message,
+                    ReasonCode.describe(reasonCode), REFUSAL_LOG.suppressedNote());
+        }
         if (!inConnect) {
             connection.close();
             return;
@@ -189,7 +195,10 @@ public final class ClientConnection {
     }
 
     private void refuseEarly(Connect connect, int v5Code, String why) {
-        LOG.info("refused {} from {}: {}", connect.clientId(), connection.remoteAddress(), why);
+        if (REFUSAL_LOG.allow()) {
+            LOG.info("refused {} from {}: {}{}", connect.clientId(), connection.remoteAddress(), why,
+                    REFUSAL_LOG.suppressedNote());
+        }
         int code = connect.version() == MqttVersion.V5 ? v5Code : v3Code(v5Code);
         connection.sendAndClose(Connack.of(false, code));
     }
@@ -301,7 +310,10 @@ public final class ClientConnection {
                 refuse(code, why);
             } else {
                 state = State.CLOSED;
-                LOG.info("refused client {} from {}: {}", clientId, connection.remoteAddress(), why);
+                if (REFUSAL_LOG.allow()) {
+                    LOG.info("refused client {} from {}: {}{}", clientId, connection.remoteAddress(), why,
+                            REFUSAL_LOG.suppressedNote());
+                }
                 shard.schedule(new DelayedRefusal(this, code), delay);
             }
             return;
@@ -408,7 +420,10 @@ public final class ClientConnection {
     }
 
     private void refuse(int v5Code, String why) {
-        LOG.info("refused client {} from {}: {}", clientId, connection.remoteAddress(), why);
+        if (REFUSAL_LOG.allow()) {
+            LOG.info("refused client {} from {}: {}{}", clientId, connection.remoteAddress(), why,
+                    REFUSAL_LOG.suppressedNote());
+        }
         state = State.CLOSED;
         sendRefusal(v5Code);
     }

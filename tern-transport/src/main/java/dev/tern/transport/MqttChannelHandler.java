@@ -9,6 +9,7 @@ import dev.tern.codec.packet.MqttPacket;
 import dev.tern.core.Broker;
 import dev.tern.core.ClientConnection;
 import dev.tern.core.Connection;
+import dev.tern.core.LogLimiter;
 import io.netty.channel.Channel;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements Connection {
     private static final Logger LOG = LoggerFactory.getLogger(MqttChannelHandler.class);
+    /** Thousands of silent sockets must not mean thousands of log lines. */
+    private static final LogLimiter CONNECT_TIMEOUT_LOG = new LogLimiter(10);
 
     private final Broker broker;
     private final ListenerSettings settings;
@@ -84,7 +87,10 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
             if (!ctx.channel().isActive()) {
                 return; // already closed, e.g. by the TLS handshake timeout, which said so itself
             }
-            LOG.info("closing {}: no CONNECT within the connect timeout", ctx.channel().remoteAddress());
+            if (CONNECT_TIMEOUT_LOG.allow()) {
+                LOG.info("closing {}: no CONNECT within the connect timeout{}", ctx.channel().remoteAddress(),
+                        CONNECT_TIMEOUT_LOG.suppressedNote());
+            }
             ctx.close();
         }
     }

@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
+import dev.tern.core.LogLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(TlsHandshakeHandler.class);
+    /** A scan or a crowd of misconfigured clients must not mean one log line each. */
+    private static final LogLimiter FAILURE_LOG = new LogLimiter(20);
 
     private final String listener;
     private boolean failureLogged;
@@ -66,8 +69,10 @@ public final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("TLS handshake with {} on {}: the client closed the connection first",
                     ctx.channel().remoteAddress(), listener);
         } else {
-            LOG.info("TLS handshake with {} on {} failed: {}", ctx.channel().remoteAddress(), listener,
-                    reason(cause));
+            if (FAILURE_LOG.allow()) {
+                LOG.info("TLS handshake with {} on {} failed: {}{}", ctx.channel().remoteAddress(), listener,
+                        reason(cause), FAILURE_LOG.suppressedNote());
+            }
         }
     }
 

@@ -135,7 +135,8 @@ public final class BrokerCommand implements Callable<Integer> {
 
     /** The configuration the options ask for: the file (or the defaults) with the options applied. */
     ConfigDocument resolve() {
-        ConfigDocument document = config != null ? ConfigLoader.loadDocument(config) : ConfigDocument.defaults();
+        ConfigDocument document = config != null || hasEnvironmentSettings()
+                ? ConfigLoader.loadDocument(config, environment) : ConfigDocument.defaults();
         BrokerConfig c = document.broker();
         if (port != null && (port < 0 || port > 65535)) {
             throw new ConfigException("--port: expected a port 0..65535, got " + port);
@@ -162,6 +163,13 @@ public final class BrokerCommand implements Callable<Integer> {
                     s.sync()));
         }
         return new ConfigDocument(c, document.httpBind(), document.sysInterval(), document.notes());
+    }
+
+    /** The environment whose TERN_... variables override the file; tests replace it. */
+    java.util.Map<String, String> environment = System.getenv();
+
+    private boolean hasEnvironmentSettings() {
+        return environment.keySet().stream().anyMatch(k -> k.startsWith("TERN_") && !k.equals("TERN_JAVA_OPTS"));
     }
 
     /** Builds and starts the broker. */

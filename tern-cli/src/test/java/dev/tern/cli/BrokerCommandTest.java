@@ -38,6 +38,18 @@ class BrokerCommandTest {
     }
 
     @Test
+    void environmentOverridesTheFileAndOptionsOverrideTheEnvironment() throws IOException {
+        Path f = file("mqtt:\n  max-keepalive: 600\n");
+        BrokerCommand cmd = new BrokerCommand();
+        cmd.environment = java.util.Map.of("TERN_MQTT_MAX_KEEPALIVE", "30", "TERN_LISTENERS_0_BIND", "0.0.0.0:2883");
+        new CommandLine(cmd).parseArgs("-c", f.toString(), "-p", "3883");
+        BrokerConfig c = cmd.resolve().broker();
+        assertThat(c.mqtt().maxKeepAlive()).isEqualTo(30);
+        assertThat(c.listeners().get(0).host()).isEqualTo("0.0.0.0");
+        assertThat(c.listeners().get(0).port()).as("-p wins over the environment").isEqualTo(3883);
+    }
+
+    @Test
     void helpDescribesEveryOption() {
         CliRun run = CliRun.of("broker", "--help");
         assertThat(run.exitCode()).isZero();

@@ -71,8 +71,11 @@ public final class ConfigLoader {
     private final String source;
     private final List<String> notes = new ArrayList<>();
 
-    private ConfigLoader(String source) {
+    private final Map<String, String> env;
+
+    private ConfigLoader(String source, Map<String, String> env) {
         this.source = source;
+        this.env = EnvOverrides.settings(env);
     }
 
     /** Reads a configuration file. Errors name {@code file} as given, e.g. {@code tern.yaml:7: ...}. */
@@ -82,6 +85,17 @@ public final class ConfigLoader {
 
     /** Reads a configuration file, with the keys that are accepted but not active yet. */
     public static ConfigDocument loadDocument(Path file) {
+        return loadDocument(file, Map.of());
+    }
+
+    /**
+     * Reads a configuration file with {@code TERN_...} environment overrides applied (see {@link EnvOverrides});
+     * {@code file} may be null for the defaults plus the overrides.
+     */
+    public static ConfigDocument loadDocument(Path file, Map<String, String> environment) {
+        if (file == null) {
+            return parseDocument("", "(no configuration file)", environment);
+        }
         String text;
         try {
             text = Files.readString(file);
@@ -92,7 +106,7 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
-        return parseDocument(text, file.toString());
+        return parseDocument(text, file.toString(), environment);
     }
 
     /** Reads configuration text; {@code source} names it in error messages. */
@@ -102,7 +116,12 @@ public final class ConfigLoader {
 
     /** Reads configuration text, with the keys that are accepted but not active yet. */
     public static ConfigDocument parseDocument(String yaml, String source) {
-        return new ConfigLoader(source).read(yaml);
+        return parseDocument(yaml, source, Map.of());
+    }
+
+    /** Reads configuration text with {@code TERN_...} environment overrides applied. */
+    public static ConfigDocument parseDocument(String yaml, String source, Map<String, String> environment) {
+        return new ConfigLoader(source, environment).read(yaml);
     }
 
     private ConfigDocument read(String yaml) {
@@ -116,6 +135,13 @@ public final class ConfigLoader {
                     + ": not valid YAML: " + problem);
         } catch (YAMLException e) {
             throw new ConfigException(source + ": not valid YAML: " + e.getMessage());
+        }
+        if (!env.isEmpty()) {
+            if (root != null && !isNull(root) && !(root instanceof MappingNode)) {
+                throw error(root, "expected sections like 'listeners:' and 'mqtt:' at the top level, got "
+                        + describe(root));
+            }
+            root = EnvOverrides.apply(root instanceof MappingNode m ? m : null, env);
         }
         if (root == null || isNull(root)) {
             return ConfigDocument.defaults();
@@ -594,6 +620,10 @@ public final class ConfigLoader {
     }
 
     private ConfigException error(Node at, String message) {
+        Mark mark = at.getStartMark();
+        if (mark != null && mark.getName() != null && mark.getName().startsWith("environment ")) {
+            return new ConfigException(mark.getName() + ": " + message); // set by EnvOverrides
+        }
         return new ConfigException(source + ":" + line(at) + ": " + message);
     }
 

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The session queue of one subscriber ({@link PublishOutFlow}): what a shard does per message and per
  * acknowledgement for one online session, on one thread with no hand-over, so the score is the bookkeeping alone
  * (packet id allocation, the inflight window, the queue, building the outgoing PUBLISH record and calling
- * {@code Connection.send} on a {@link CountingConnection} that encodes nothing).
+ * {@code Connection.send} on a {@link BenchConnection} that encodes nothing).
  *
  * <p>The flow runs on the benchmark thread: it is owned by a shard in the broker, but touches nothing but its
  * session's state, so calling it directly measures the same code without a thread hop. The client is an MQTT
@@ -45,7 +45,7 @@ public class PublishOutFlowBenchmark {
 
     private DefaultEventExecutor unusedShard;
     private PublishOutFlow flow;
-    private CountingConnection connection;
+    private BenchConnection connection;
     private ClientConnection client;
     private Outbound qos0;
     private Outbound qos1;
@@ -57,7 +57,7 @@ public class PublishOutFlowBenchmark {
         unusedShard = new DefaultEventExecutor();
         MqttSettings settings = MqttSettings.defaults();
         Broker broker = new Broker(settings, request -> AuthResult.ALLOW, List.of(unusedShard), Clock.systemUTC());
-        connection = new CountingConnection(new CountingConnection.Probe());
+        connection = new BenchConnection(new BenchConnection.Probe());
         client = broker.accept(connection);
         flow = new PublishOutFlow(settings, broker.stats());
         Message message = new Message("tenant/42/device/17/temp", new byte[64], 1, false, PublishProperties.EMPTY,

@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Fan-out through a real {@link Broker}: one publisher, {@value #SUBSCRIBERS} subscribers of one topic, each a
- * connected MQTT 3.1.1 client on a {@link CountingConnection}. One invocation publishes one message (handed in as
+ * connected MQTT 3.1.1 client on a {@link BenchConnection}. One invocation publishes one message (handed in as
  * the transport would, from outside the shards) and waits until every subscriber's connection got its PUBLISH,
  * so it covers the whole core path of GUIDE.md §3: publisher shard, topic match, grouping by shard, one
  * DeliverBatch per shard, QoS downgrade, packet ids and inflight window, {@code Connection.send}. Encoding and
@@ -68,9 +68,9 @@ public class RoutingFanOutBenchmark {
     private EventLoops loops;
     private List<DefaultEventExecutor> defaultExecutors;
     private Broker broker;
-    private final CountingConnection.Probe probe = new CountingConnection.Probe();
+    private final BenchConnection.Probe probe = new BenchConnection.Probe();
     private ClientConnection[] subscribers;
-    private CountingConnection[] subscriberConnections;
+    private BenchConnection[] subscriberConnections;
     private ClientConnection publisher;
     private Publish message;
     private int nextPacketId = 1;
@@ -93,14 +93,14 @@ public class RoutingFanOutBenchmark {
                 Clock.systemUTC());
 
         subscribers = new ClientConnection[SUBSCRIBERS];
-        subscriberConnections = new CountingConnection[SUBSCRIBERS];
+        subscriberConnections = new BenchConnection[SUBSCRIBERS];
         for (int i = 0; i < SUBSCRIBERS; i++) {
-            subscriberConnections[i] = new CountingConnection(probe);
+            subscriberConnections[i] = new BenchConnection(probe);
             subscribers[i] = broker.accept(subscriberConnections[i]);
             subscribers[i].onPacket(Connect.of(MqttVersion.V3_1_1, "sub-" + i, true, 0));
             subscribers[i].onPacket(new Subscribe(1, null, List.of(), List.of(Subscription.of(TOPIC, qos))));
         }
-        publisher = broker.accept(new CountingConnection(probe));
+        publisher = broker.accept(new BenchConnection(probe));
         publisher.onPacket(Connect.of(MqttVersion.V3_1_1, "publisher", true, 0));
         probe.awaitControl(2L * SUBSCRIBERS + 1); // every CONNACK and SUBACK
         if (broker.subscriptionCount() != SUBSCRIBERS) {
@@ -138,7 +138,7 @@ public class RoutingFanOutBenchmark {
         probe.awaitPublished();
         if (qos > 0) {
             for (int i = 0; i < SUBSCRIBERS; i++) {
-                CountingConnection c = subscriberConnections[i];
+                BenchConnection c = subscriberConnections[i];
                 subscribers[i].onPacket(PubAck.of(c.lastId()));
                 c.resetIds();
             }

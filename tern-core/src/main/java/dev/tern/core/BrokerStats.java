@@ -97,6 +97,14 @@ public final class BrokerStats {
         }
     }
 
+    /** A PUBLISH sent as shared bytes ({@link Connection#sendFrame}). */
+    void sentPublishFrame(int qos, int size) {
+        packetsSent.increment();
+        bytesSent.add(size);
+        publishSentByQos[qos].increment();
+        publishBytesSentByQos[qos].add(size);
+    }
+
     void serverDisconnect(int reasonCode) {
         serverDisconnects[reasonCode & 0xFF].increment();
     }

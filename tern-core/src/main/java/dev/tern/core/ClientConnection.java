@@ -895,6 +895,9 @@ public final class ClientConnection {
     /** Sends one PUBLISH; false when it was dropped because it exceeds the client's maximum packet size. */
     boolean sendPublish(Outbound out, int packetId, boolean dup, long now) {
         Message m = out.message();
+        if (out.qos() == 0 && sharesFrames(out, now)) {
+            return sendSharedFrame(out, m);
+        }
         Publish publish;
         if (version == MqttVersion.V5) {
             PublishProperties props = m.properties();
@@ -918,6 +921,29 @@ public final class ClientConnection {
                     m.payload());
         }
         connection.send(publish);
+        broker.stats().messagesSent.increment();
+        return true;
+    }
+
+    /**
+     * A QoS 0 PUBLISH is the same bytes for every subscriber of a protocol family unless something per subscriber
+     * goes in it: a remaining expiry, subscription identifiers, or a topic alias (MQTT 5).
+     */
+    private boolean sharesFrames(Outbound out, long now) {
+        return version != MqttVersion.V5 || (out.message().expiresAtMillis() == 0
+                && out.subscriptionIds().isEmpty() && clientTopicAliasMaximum == 0);
+    }
+
+    private boolean sendSharedFrame(Outbound out, Message m) {
+        boolean v5 = version == MqttVersion.V5;
+        byte[] frame = m.sharedQos0Frame(v5, out.retain(), () -> connection.encode(
+                new Publish(false, 0, out.retain(), m.topic(), 0, v5 ? m.properties() : PublishProperties.EMPTY,
+                        m.payload())));
+        if (clientMaxPacketSize > 0 && frame.length > clientMaxPacketSize) {
+            broker.stats().dropped(DropReason.TOO_LARGE);
+            return false;
+        }
+        connection.sendFrame(frame, 0);
         broker.stats().messagesSent.increment();
         return true;
     }

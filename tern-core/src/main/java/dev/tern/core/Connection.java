@@ -33,6 +33,15 @@ public interface Connection {
     /** The protocol version used to encode what {@link #send} writes; set once CONNECT is understood. */
     void setVersion(MqttVersion version);
 
+    /** The packet's wire bytes for this connection's version, on the heap, for sharing across connections. */
+    byte[] encode(MqttPacket packet);
+
+    /**
+     * Sends bytes encoded earlier (a QoS 0 PUBLISH shared by many subscribers of one message); never mutated.
+     * {@code qos} is for counting only.
+     */
+    void sendFrame(byte[] frame, int qos);
+
     /** The exact number of bytes the packet takes on this connection's wire. */
     int encodedSize(MqttPacket packet);
 

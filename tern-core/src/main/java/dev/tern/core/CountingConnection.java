@@ -31,6 +31,17 @@ final class CountingConnection implements Connection {
     }
 
     @Override
+    public byte[] encode(MqttPacket packet) {
+        return delegate.encode(packet);
+    }
+
+    @Override
+    public void sendFrame(byte[] frame, int qos) {
+        stats.sentPublishFrame(qos, frame.length);
+        delegate.sendFrame(frame, qos);
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -1,16 +1,72 @@
 package dev.tern.core;
 
 import dev.tern.codec.packet.PublishProperties;
+import java.util.function.Supplier;
 
 /**
  * An application message as the broker routes it: what a publisher sent, minus per-hop details (packet id,
  * DUP, topic alias, subscription identifiers). Immutable; the payload is never mutated.
  *
- * @param publisherId client id of the publisher, for no-local; null for messages the broker made
- * @param expiresAtMillis absolute expiry time in clock millis, 0 = never
+ * <p>It also carries the encoded QoS 0 PUBLISH frames that are the same for every subscriber of a protocol family
+ * (GUIDE §4: encoded once, shared across subscribers): the first subscriber's shard encodes, the others reuse the
+ * bytes. Two shards racing may both encode; either result is right.
  */
-public record Message(String topic, byte[] payload, int qos, boolean retain, PublishProperties properties,
-                      String publisherId, long expiresAtMillis) {
+public final class Message {
+    private final String topic;
+    private final byte[] payload;
+    private final int qos;
+    private final boolean retain;
+    private final PublishProperties properties;
+    private final String publisherId;
+    private final long expiresAtMillis;
+    /** Shared frames: 3.1/3.1.1 and 5, with RETAIN 0 or 1. */
+    private volatile byte[] v3Plain;
+    private volatile byte[] v3Retained;
+    private volatile byte[] v5Plain;
+    private volatile byte[] v5Retained;
+
+    /**
+     * @param publisherId client id of the publisher, for no-local; null for messages the broker made
+     * @param expiresAtMillis absolute expiry time in clock millis, 0 = never
+     */
+    public Message(String topic, byte[] payload, int qos, boolean retain, PublishProperties properties,
+                   String publisherId, long expiresAtMillis) {
+        this.topic = topic;
+        this.payload = payload;
+        this.qos = qos;
+        this.retain = retain;
+        this.properties = properties;
+        this.publisherId = publisherId;
+        this.expiresAtMillis = expiresAtMillis;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public byte[] payload() {
+        return payload;
+    }
+
+    public int qos() {
+        return qos;
+    }
+
+    public boolean retain() {
+        return retain;
+    }
+
+    public PublishProperties properties() {
+        return properties;
+    }
+
+    public String publisherId() {
+        return publisherId;
+    }
+
+    public long expiresAtMillis() {
+        return expiresAtMillis;
+    }
 
     public boolean isExpired(long nowMillis) {
         return expiresAtMillis != 0 && nowMillis >= expiresAtMillis;
@@ -28,5 +84,31 @@ public record Message(String topic, byte[] payload, int qos, boolean retain, Pub
     public Message withRetain(boolean newRetain) {
         return newRetain == retain ? this
                 : new Message(topic, payload, qos, newRetain, properties, publisherId, expiresAtMillis);
+    }
+
+    /** The shared QoS 0 frame for a protocol family and RETAIN flag, encoded by {@code encoder} the first time. */
+    byte[] sharedQos0Frame(boolean v5, boolean retainFlag, Supplier<byte[]> encoder) {
+        byte[] frame = v5 ? (retainFlag ? v5Retained : v5Plain) : (retainFlag ? v3Retained : v3Plain);
+        if (frame != null) {
+            return frame;
+        }
+        frame = encoder.get();
+        if (v5) {
+            if (retainFlag) {
+                v5Retained = frame;
+            } else {
+                v5Plain = frame;
+            }
+        } else if (retainFlag) {
+            v3Retained = frame;
+        } else {
+            v3Plain = frame;
+        }
+        return frame;
+    }
+
+    @Override
+    public String toString() {
+        return "Message[topic=" + topic + ", qos=" + qos + ", retain=" + retain + ", " + payload.length + " bytes]";
     }
 }

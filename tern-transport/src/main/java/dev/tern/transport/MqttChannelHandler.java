@@ -12,6 +12,7 @@ import dev.tern.core.Connection;
 import dev.tern.core.LogLimiter;
 import io.netty.channel.Channel;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -176,7 +177,23 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
      */
     @Override
     public void send(MqttPacket packet) {
-        ByteBuf buf = MqttEncoder.encode(channel.alloc(), packet, version);
+        write(MqttEncoder.encode(channel.alloc(), packet, version));
+    }
+
+    @Override
+    public byte[] encode(MqttPacket packet) {
+        byte[] bytes = new byte[MqttEncoder.encodedSize(packet, version)];
+        MqttEncoder.encode(packet, version, Unpooled.wrappedBuffer(bytes).clear());
+        return bytes;
+    }
+
+    /** A frame shared by many connections: wrapped, not copied (the bytes are never mutated). */
+    @Override
+    public void sendFrame(byte[] frame, int qos) {
+        write(Unpooled.wrappedBuffer(frame));
+    }
+
+    private void write(ByteBuf buf) {
         if (channel.eventLoop().inEventLoop()) {
             channel.write(buf, channel.voidPromise());
             scheduleFlush();

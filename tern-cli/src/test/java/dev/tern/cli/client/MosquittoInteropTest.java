@@ -189,10 +189,11 @@ class MosquittoInteropTest {
     private static final class Background {
         private final Process process;
         private final List<String> lines = new CopyOnWriteArrayList<>();
+        private final Thread reader;
 
         private Background(Process process) {
             this.process = process;
-            Thread reader = new Thread(() -> {
+            reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
                         StandardCharsets.UTF_8))) {
                     String line;
@@ -233,7 +234,7 @@ class MosquittoInteropTest {
                 process.destroyForcibly();
                 throw new AssertionError("did not exit: " + lines);
             }
-            Thread.sleep(50); // let the reader take the last lines
+            reader.join(5_000); // the reader has the last lines once it saw the end of the output
             return process.exitValue();
         }
 

@@ -3,6 +3,7 @@ package dev.tern.server;
 import dev.tern.core.Broker;
 import dev.tern.server.config.BrokerConfig;
 import dev.tern.server.config.ListenerConfig;
+import dev.tern.transport.ConnectionBudget;
 import dev.tern.transport.EventLoops;
 import dev.tern.transport.ListenerSettings;
 import dev.tern.transport.TcpListener;
@@ -32,6 +33,8 @@ final class BrokerRuntime {
     private final BrokerConfig config;
     private EventLoops loops;
     private Security security;
+    /** limits.max-connections, shared by every listener. */
+    private ConnectionBudget connectionBudget;
     private Broker broker;
     private final List<TcpListener> listeners = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
@@ -56,6 +59,7 @@ final class BrokerRuntime {
         }
         started = true;
         security = new Security(config.auth());
+        connectionBudget = new ConnectionBudget(config.limits().maxConnections());
         loops = EventLoops.create(0);
         broker = new Broker(config.mqtt(), config.limits().client(), security.authenticator(),
                 security.authorizer(), loops.executors(), Clock.systemUTC());
@@ -68,9 +72,8 @@ final class BrokerRuntime {
                             + "' is not supported yet");
                 };
                 ListenerSettings ls = new ListenerSettings(lc.type(), lc.host(), lc.port(),
-                        config.mqtt().maxPacketSize(), config.limits().connectTimeout(),
-                        config.limits().maxConnections());
-                TcpListener listener = new TcpListener(loops, broker, ls, serverTls);
+                        config.mqtt().maxPacketSize(), config.limits().connectTimeout(), lc.maxConnections());
+                TcpListener listener = new TcpListener(loops, broker, ls, serverTls, connectionBudget);
                 ports.add(listener.bind());
                 listeners.add(listener);
                 if (serverTls != null) {

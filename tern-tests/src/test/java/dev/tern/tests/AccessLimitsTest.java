@@ -8,6 +8,7 @@ import dev.tern.codec.packet.Connack;
 import dev.tern.server.config.AuthConfig;
 import dev.tern.server.config.BrokerConfig;
 import dev.tern.server.config.LimitsConfig;
+import dev.tern.server.config.ListenerConfig;
 import dev.tern.testkit.RawMqttClient;
 import dev.tern.testkit.TernExtension;
 import dev.tern.tests.support.ConnectBuilder;
@@ -24,6 +25,14 @@ class AccessLimitsTest {
     @RegisterExtension
     static TernExtension twoConnections = new TernExtension(b -> b
             .config(BrokerConfig.defaults().withLimits(new LimitsConfig(2, Duration.ofSeconds(10)))));
+
+    /** Two listeners: the first takes 1 connection of its own, both together 2 (limits.max-connections). */
+    @RegisterExtension
+    static TernExtension twoListeners = new TernExtension(b -> b.config(BrokerConfig.defaults()
+            .withListeners(java.util.List.of(
+                    new ListenerConfig("tcp", "127.0.0.1", 0, null, null, 1),
+                    ListenerConfig.tcp("127.0.0.1", 0)))
+            .withLimits(new LimitsConfig(2, Duration.ofSeconds(10)))));
 
     @RegisterExtension
     static TernExtension noAnonymous = new TernExtension(b -> b
@@ -52,6 +61,23 @@ class AccessLimitsTest {
             });
         } finally {
             a.close();
+        }
+    }
+
+    @Test
+    @DisplayName("listeners[].max-connections per listener, limits.max-connections across listeners")
+    void perListenerAndGlobalLimits() {
+        int first = twoListeners.tern().ports().get(0);
+        int second = twoListeners.tern().ports().get(1);
+        try (RawMqttClient a = Raw.connected(first, ConnectBuilder.v5("pl-a"));
+             RawMqttClient refusedByListener = RawMqttClient.connect(first)) {
+            assertThat(refusedByListener.awaitClosed(TIMEOUT)).as("first listener holds 1").isTrue();
+            try (RawMqttClient b = Raw.connected(second, ConnectBuilder.v5("pl-b"));
+                 RawMqttClient refusedGlobally = RawMqttClient.connect(second)) {
+                assertThat(refusedGlobally.awaitClosed(TIMEOUT)).as("2 open in all").isTrue();
+                assertThat(a.isClosedByBroker()).isFalse();
+                assertThat(b.isClosedByBroker()).isFalse();
+            }
         }
     }
 

@@ -7,7 +7,7 @@ import java.time.Duration;
  *
  * @param type the listener type for its name, e.g. "tcp"
  * @param port 0 picks a free port
- * @param maxConnections 0 = unlimited
+ * @param maxConnections open connections on this listener, 0 = no limit of its own (the global one still applies)
  */
 public record ListenerSettings(String type, String host, int port, int maxPacketSize, Duration connectTimeout,
                                int maxConnections) {

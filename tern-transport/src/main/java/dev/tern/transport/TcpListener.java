@@ -17,7 +17,6 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +33,9 @@ public final class TcpListener {
     private final Broker broker;
     private final ListenerSettings settings;
     private final ServerTls tls;
-    private final AtomicInteger open = new AtomicInteger();
+    private final ConnectionBudget global;
+    private final ConnectionBudget own;
+    private static final dev.tern.core.LogLimiter REFUSED_LOG = new dev.tern.core.LogLimiter(10);
     private Channel serverChannel;
     private volatile String name;
 
@@ -48,6 +49,17 @@ public final class TcpListener {
      * is accepted (so a reloaded certificate applies to new connections only).
      */
     public TcpListener(EventLoops loops, Broker broker, ListenerSettings settings, ServerTls tls) {
+        this(loops, broker, settings, tls, ConnectionBudget.unlimited());
+    }
+
+    /**
+     * @param global the connection budget shared by all listeners ({@code limits.max-connections}); this listener
+     *     also keeps to {@link ListenerSettings#maxConnections()} of its own
+     */
+    public TcpListener(EventLoops loops, Broker broker, ListenerSettings settings, ServerTls tls,
+                       ConnectionBudget global) {
+        this.global = global;
+        this.own = new ConnectionBudget(settings.maxConnections());
         this.loops = loops;
         this.broker = broker;
         this.settings = settings;
@@ -94,21 +106,33 @@ public final class TcpListener {
     }
 
     public int openConnections() {
-        return open.get();
+        return own.open();
+    }
+
+    private void refuse(SocketChannel ch, String limit) {
+        if (REFUSED_LOG.allow()) {
+            LOG.warn("refused connection from {} on {}: {} reached{}", ch.remoteAddress(), name, limit,
+                    REFUSED_LOG.suppressedNote());
+        }
+        ch.close();
     }
 
     private final class Initializer extends ChannelInitializer<SocketChannel> {
         @Override
         protected void initChannel(SocketChannel ch) {
-            int max = settings.maxConnections();
-            if (max > 0 && open.get() >= max) {
-                LOG.warn("refused connection from {} on {}: max-connections {} reached", ch.remoteAddress(),
-                        name, max);
-                ch.close();
+            if (!own.tryAcquire()) {
+                refuse(ch, "listeners[].max-connections " + own.max());
                 return;
             }
-            open.incrementAndGet();
-            ch.closeFuture().addListener(f -> open.decrementAndGet());
+            if (!global.tryAcquire()) {
+                own.release();
+                refuse(ch, "limits.max-connections " + global.max());
+                return;
+            }
+            ch.closeFuture().addListener(f -> {
+                global.release();
+                own.release();
+            });
             MqttFrameDecoder decoder = new MqttFrameDecoder(MqttDecoder.forServer(), settings.maxPacketSize());
             Supplier<String> identity = null;
             if (tls != null) {

@@ -46,7 +46,7 @@ public final class ConfigLoader {
     static final List<String> TOP_KEYS = List.of("listeners", "mqtt", "auth", "limits", "storage", "http",
             "sys-interval");
     static final List<String> LISTENER_KEYS = List.of("type", "bind", "allow-anonymous", "proxy-protocol", "tls",
-            "path");
+            "path", "max-connections");
     static final List<String> TLS_KEYS = List.of("cert", "key", "key-password", "ca", "crl", "client-auth",
             "use-identity-as-username", "protocols", "ciphers", "provider");
     static final List<String> MQTT_KEYS = List.of("max-keepalive", "receive-maximum", "max-packet-size",
@@ -227,7 +227,8 @@ public final class ConfigLoader {
                         + "(this one is " + type + "; add 'type: tls')");
             }
             Boolean allowAnonymous = l.has("allow-anonymous") ? bool(l, "allow-anonymous") : null;
-            result.add(new ListenerConfig(type, bind.host(), bind.port(), allowAnonymous, tls));
+            int maxConnections = (int) number(l, "max-connections", 0, 0, Integer.MAX_VALUE);
+            result.add(new ListenerConfig(type, bind.host(), bind.port(), allowAnonymous, tls, maxConnections));
             bindNodes.add(l.value("bind"));
         }
         return result;

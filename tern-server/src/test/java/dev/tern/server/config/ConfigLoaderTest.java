@@ -267,7 +267,7 @@ class ConfigLoaderTest {
         void unknownListenerKey() {
             failing("listeners:\n  - type: tcp\n    bind: 0.0.0.0:1883\n    port: 1883\n")
                     .hasMessageStartingWith("tern.yaml:4: unknown key 'listeners[0].port' (allowed: type, bind, "
-                            + "allow-anonymous, proxy-protocol, tls, path)");
+                            + "allow-anonymous, proxy-protocol, tls, path, max-connections)");
         }
 
         @ParameterizedTest

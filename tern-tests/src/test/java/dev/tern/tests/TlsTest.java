@@ -23,6 +23,7 @@ import dev.tern.server.config.TlsConfig;
 import dev.tern.tests.TlsPki.Ca;
 import dev.tern.tests.TlsPki.Issued;
 import dev.tern.tests.support.Msg;
+import dev.tern.tests.support.PahoV5Collector;
 import io.netty.handler.ssl.OpenSsl;
 import java.io.EOFException;
 import java.io.File;
@@ -48,14 +49,10 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -258,32 +255,7 @@ class TlsTest {
             client = new org.eclipse.paho.mqttv5.client.MqttClient("ssl://127.0.0.1:" + port, unique("paho5"),
                     new MemoryPersistence());
             client.setTimeToWait(WAIT.toMillis());
-            client.setCallback(new MqttCallback() {
-                @Override
-                public void disconnected(MqttDisconnectResponse response) {
-                }
-
-                @Override
-                public void mqttErrorOccurred(MqttException exception) {
-                }
-
-                @Override
-                public void messageArrived(String topic, MqttMessage m) {
-                    messages.add(new Msg(topic, m.getPayload(), m.getQos(), m.isRetained(), m.isDuplicate()));
-                }
-
-                @Override
-                public void deliveryComplete(IMqttToken token) {
-                }
-
-                @Override
-                public void connectComplete(boolean reconnect, String serverURI) {
-                }
-
-                @Override
-                public void authPacketArrived(int reasonCode, MqttProperties properties) {
-                }
-            });
+            client.setCallback(new PahoV5Collector(messages));
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setSocketFactory(factory);
             o.setConnectionTimeout((int) WAIT.toSeconds());

@@ -72,13 +72,13 @@ public final class BrokerCommand implements Callable<Integer> {
     boolean checkConfig;
 
     @Option(names = "--in-memory",
-            description = "Keep sessions and retained messages in memory only; they are lost on restart. This is "
-                    + "the default, and the only storage until durable storage lands.")
+            description = "Keep sessions, queues and retained messages in memory only (storage.engine: memory); "
+                    + "they are lost on restart. Default: durable storage (RocksDB) in the data folder.")
     boolean inMemory;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Data directory for durable storage (storage.dir, default ./data). Accepted; not used "
-                    + "while storage is in memory.")
+            description = "Data folder of the durable storage (storage.dir, default ./data). One broker at a time "
+                    + "may use a folder.")
     Path data;
 
     @Option(names = {"-v", "--verbose"},
@@ -103,7 +103,7 @@ public final class BrokerCommand implements Callable<Integer> {
         if (checkConfig) {
             PrintWriter out = spec.commandLine().getOut();
             out.println((config != null ? config + ": " : "") + "configuration OK: listeners "
-                    + describeListeners(effective.listeners()) + ", storage " + effective.storage().engine());
+                    + describeListeners(effective.listeners()) + ", storage " + describeStorage(effective.storage()));
             document.notes().forEach(n -> out.println("note: " + n));
             out.flush();
             return CommandLine.ExitCode.OK;
@@ -114,6 +114,9 @@ public final class BrokerCommand implements Callable<Integer> {
             tern = start(effective);
         } catch (RuntimeException e) {
             String message = bindFailure(e, effective.listeners());
+            if (message == null && e.getCause() instanceof dev.tern.spi.storage.StorageException) {
+                message = e.getMessage();
+            }
             if (message == null) {
                 throw e;
             }
@@ -188,6 +191,12 @@ public final class BrokerCommand implements Callable<Integer> {
         return tern;
     }
 
+    /** "rocksdb at /abs/data (sync always)" or "memory". */
+    static String describeStorage(StorageConfig s) {
+        return s.inMemory() ? "memory" : s.engine() + " at " + s.dir().toAbsolutePath().normalize() + " (sync "
+                + s.sync() + ")";
+    }
+
     /** {@code Tern 0.1.0 ready: listeners tcp 127.0.0.1:1883, storage memory}, with the bound ports. */
     static String readyLine(Tern tern) {
         List<ListenerConfig> configured = tern.config().listeners();
@@ -198,7 +207,7 @@ public final class BrokerCommand implements Callable<Integer> {
             bound.add(i < ports.size() ? l.withAddress(l.host(), ports.get(i)) : l);
         }
         return "Tern " + TernCommand.version() + " ready: listeners " + describeListeners(bound) + ", storage "
-                + tern.config().storage().engine();
+                + describeStorage(tern.config().storage());
     }
 
     static String describeListeners(List<ListenerConfig> listeners) {

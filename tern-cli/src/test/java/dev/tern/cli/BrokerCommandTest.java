@@ -64,8 +64,10 @@ class BrokerCommandTest {
     @Test
     void defaultsWithoutFile() {
         BrokerConfig c = resolve().broker();
-        // tern broker serves the admin HTTP listener on loopback by default; the embedded defaults do not
-        assertThat(c).isEqualTo(BrokerConfig.defaults().withHttp(dev.tern.server.config.HttpConfig.defaults()));
+        // tern broker serves the admin HTTP listener on loopback and stores durably by default; the embedded
+        // defaults do neither
+        assertThat(c).isEqualTo(BrokerConfig.defaults().withHttp(dev.tern.server.config.HttpConfig.defaults())
+                .withStorage(StorageConfig.durable()));
         assertThat(c.listeners()).containsExactly(ListenerConfig.tcp("127.0.0.1", 1883));
     }
 
@@ -104,8 +106,10 @@ class BrokerCommandTest {
 
     @Test
     void dataAndInMemory() throws IOException {
+        assertThat(resolve().broker().storage()).as("tern broker is durable by default")
+                .isEqualTo(new StorageConfig("rocksdb", Path.of("data"), "always"));
         assertThat(resolve("--data", "/tmp/tern-data").broker().storage())
-                .isEqualTo(new StorageConfig("memory", Path.of("/tmp/tern-data"), "always"));
+                .isEqualTo(new StorageConfig("rocksdb", Path.of("/tmp/tern-data"), "always"));
         assertThat(resolve("--in-memory").broker().storage()).isEqualTo(StorageConfig.defaults());
         Path f = file("storage:\n  dir: /srv/tern\n  sync: none\n");
         assertThat(resolve("-c", f.toString(), "--data", "d2", "--in-memory").broker().storage())
@@ -117,14 +121,15 @@ class BrokerCommandTest {
         Path f = file("listeners:\n  - bind: 0.0.0.0:1883\nhttp:\n  bind: 127.0.0.1:8080\n");
         CliRun run = CliRun.of("broker", "-c", f.toString(), "--check-config");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).startsWith(f + ": configuration OK: listeners tcp 0.0.0.0:1883, storage memory")
+        assertThat(run.out()).startsWith(f + ": configuration OK: listeners tcp 0.0.0.0:1883, storage rocksdb at "
+                + Path.of("data").toAbsolutePath() + " (sync always)")
                 .doesNotContain("not served yet");
         assertThat(run.err()).isEmpty();
     }
 
     @Test
     void checkConfigWithoutFileChecksTheOptions() {
-        CliRun run = CliRun.of("broker", "--check-config", "-p", "0");
+        CliRun run = CliRun.of("broker", "--check-config", "-p", "0", "--in-memory");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).isEqualTo("configuration OK: listeners tcp 127.0.0.1:0, storage memory"
                 + System.lineSeparator());
@@ -183,7 +188,7 @@ class BrokerCommandTest {
 
     @Test
     void startsOnPortZeroAndReportsTheBoundPort() throws IOException {
-        BrokerConfig c = resolve("-p", "0").broker();
+        BrokerConfig c = resolve("-p", "0", "--in-memory").broker();
         try (Tern tern = BrokerCommand.start(c)) {
             int port = tern.port();
             assertThat(port).isPositive();
@@ -196,11 +201,23 @@ class BrokerCommandTest {
     }
 
     @Test
+    void dataFolderInUseByAnotherBrokerIsRefusedClearly(@org.junit.jupiter.api.io.TempDir Path dir) {
+        BrokerConfig c = resolve("-p", "0", "--data", dir.toString()).broker();
+        try (Tern first = BrokerCommand.start(c)) {
+            assertThat(first.port()).isPositive();
+            CliRun second = CliRun.of("broker", "-p", "0", "--data", dir.toString());
+            assertThat(second.exitCode()).isEqualTo(1);
+            assertThat(second.err().strip()).startsWith("storage.dir " + dir.toAbsolutePath() + ": ")
+                    .contains("in use", "Stop that broker first, or give this one another data folder");
+        }
+    }
+
+    @Test
     void portInUseExits1WithAClearMessage() throws IOException {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
             int port = taken.getLocalPort();
-            CliRun run = CliRun.of("broker", "-p", String.valueOf(port));
+            CliRun run = CliRun.of("broker", "-p", String.valueOf(port), "--in-memory");
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.err().strip()).isEqualTo("cannot listen on 127.0.0.1:" + port
                     + ": address already in use (is another broker running?)");

@@ -26,9 +26,12 @@ import org.junit.jupiter.api.Timeout;
 /** {@code tern broker} as a separate process: ready line, graceful stop on SIGTERM, reload on SIGHUP. */
 @Timeout(60)
 class BrokerProcessTest {
-    private static final Pattern READY = Pattern.compile("ready: listeners tcp 127\\.0\\.0\\.1:(\\d+), storage memory");
+    private static final Pattern READY = Pattern.compile(
+            "ready: listeners tcp 127\\.0\\.0\\.1:(\\d+), storage rocksdb at \\S+ \\(sync always\\)");
 
     private Process process;
+    @org.junit.jupiter.api.io.TempDir
+    Path data;
     private final List<String> output = Collections.synchronizedList(new ArrayList<>());
 
     @AfterEach
@@ -41,7 +44,7 @@ class BrokerProcessTest {
     private int startBroker() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TernCommand.class.getName(),
-                "broker", "-p", "0").redirectErrorStream(true).start();
+                "broker", "-p", "0", "--data", data.toString()).redirectErrorStream(true).start();
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(
@@ -69,7 +72,8 @@ class BrokerProcessTest {
         assertThat(port).isPositive();
         assertThat(output).anySatisfy(l -> assertThat(l).matches(
                 "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[main] dev\\.tern\\.cli - Tern \\S+ ready: "
-                        + "listeners tcp 127\\.0\\.0\\.1:" + port + ", storage memory"));
+                        + "listeners tcp 127\\.0\\.0\\.1:" + port + ", storage rocksdb at "
+                        + Pattern.quote(data.toAbsolutePath().normalize().toString()) + " \\(sync always\\)"));
 
         process.destroy(); // SIGTERM
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("exited within 10s").isTrue();

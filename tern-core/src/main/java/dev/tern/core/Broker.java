@@ -5,6 +5,9 @@ import dev.tern.codec.ReasonCode;
 import dev.tern.spi.auth.Authenticator;
 import dev.tern.spi.auth.Authorizer;
 import dev.tern.spi.auth.ClientIdentity;
+import dev.tern.spi.storage.Mutation;
+import dev.tern.spi.storage.PendingWill;
+import dev.tern.spi.storage.StorageEngine;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,6 +35,7 @@ public final class Broker {
     /** False when everything is allowed, so the publish path skips the checks. */
     private final boolean authorizing;
     private final Clock clock;
+    private final StorageEngine storage;
     private final Shard[] shards;
     private final TopicIndex topicIndex = new TopicIndex();
     private final RetainedStore retained = new RetainedStore();
@@ -71,6 +75,16 @@ public final class Broker {
      */
     public Broker(MqttSettings settings, ClientLimits limits, Authenticator authenticator, Authorizer authorizer,
                   List<? extends EventExecutor> shardExecutors, Clock clock) {
+        this(settings, limits, authenticator, authorizer, shardExecutors, clock, null);
+    }
+
+    /**
+     * @param storage the durable store sessions, subscriptions, queues, retained messages and wills are kept in;
+     *     null keeps everything in memory only. Restore what it holds with {@link #restore()} before accepting
+     *     connections.
+     */
+    public Broker(MqttSettings settings, ClientLimits limits, Authenticator authenticator, Authorizer authorizer,
+                  List<? extends EventExecutor> shardExecutors, Clock clock, StorageEngine storage) {
         if (shardExecutors.isEmpty()) {
             throw new IllegalArgumentException("at least one shard executor is needed");
         }
@@ -84,7 +98,11 @@ public final class Broker {
         this.shards = new Shard[shardExecutors.size()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new Shard(i, shardExecutors.get(i));
+            if (storage != null) {
+                shards[i].journal = new ShardJournal(storage, shards[i]);
+            }
         }
+        this.storage = storage;
         this.router = new Router(this, topicIndex, online);
         int maxQueued = settings.maxQueuedMessages() > 0 ? settings.maxQueuedMessages() : 1000;
         this.throttleHighWater = Math.max(1, maxQueued / 2);
@@ -172,7 +190,11 @@ public final class Broker {
                     }
                 }
             } finally {
-                done.complete(null);
+                if (shard.journal == null) {
+                    done.complete(null);
+                } else {
+                    shard.journal.flush().whenComplete((v, e) -> done.complete(null));
+                }
             }
         }
     }
@@ -206,6 +228,22 @@ public final class Broker {
         }
         stats.dropped(DropReason.NOT_AUTHORIZED);
         return false;
+    }
+
+    /**
+     * Brings back sessions, subscriptions, retained messages and pending wills from the store. Call once, after
+     * construction and before the first connection is accepted; blocking. Returns a one-line description for logs.
+     */
+    public String restore() {
+        if (storage == null) {
+            return "nothing to restore (no store)";
+        }
+        return new StoreRestore(this, storage).run().toString();
+    }
+
+    /** The durable store, or null. */
+    StorageEngine storage() {
+        return storage;
     }
 
     TopicIndex topicIndex() {
@@ -245,11 +283,54 @@ public final class Broker {
      * publisher's shard (or the shard of the session whose will it is). Returns the number of matching sessions.
      */
     int publish(Message message, ClientConnection publisher) {
+        return publish(message, publisher, null, null);
+    }
+
+    /**
+     * As {@link #publish(Message, ClientConnection)}, on the shard {@code origin} (the publisher's, or the will's
+     * session's; null when not on a shard: nothing is stored then). With a store, the retained slot is journaled
+     * there, and {@code ack} (when not null) waits for every batch that holds the message.
+     */
+    int publish(Message message, ClientConnection publisher, PendingAck ack, Shard origin) {
         stats.messagesReceived.increment();
+        ShardJournal journal = origin == null ? null : origin.journal;
         if (message.retain()) {
             retained.put(message);
+            if (journal != null) {
+                if (message.payload().length == 0) {
+                    journal.add(new Mutation.RemoveRetained(message.topic()));
+                } else {
+                    journal.add(new Mutation.PutRetained(message.topic(), journal.putAgain(message)));
+                }
+            }
         }
-        return router.route(message, publisher);
+        return router.route(message, publisher, ack, journal);
+    }
+
+    /**
+     * Called by the router between matching and handing the message to subscriber shards: when a durable session
+     * will get it at QoS 1/2, the publisher's shard stores it once, and commits before any subscriber shard
+     * references it (their batches come after, so they never reference a message that is not stored).
+     */
+    void storeBeforeDispatch(Message message, Iterable<Delivery> deliveries, PendingAck ack, ShardJournal journal,
+                             boolean crossesShards) {
+        if (message.qos() > 0 && !message.storedBeforeRouting()) {
+            for (Delivery d : deliveries) {
+                if (d.qos() > 0 && d.backlog().durable) {
+                    journal.putAgain(message);
+                    break;
+                }
+            }
+        }
+        if (crossesShards && !journal.isEmpty()) {
+            java.util.concurrent.CompletableFuture<Void> f = journal.flush();
+            if (ack != null) {
+                ack.await(f);
+            }
+        }
+        if (journal.isEmpty() && message.storageId() != 0) {
+            message.markStored(message.storageId());
+        }
     }
 
     /**
@@ -298,6 +379,9 @@ public final class Broker {
 
     /** Ends a session for good: its subscriptions leave the index, a pending will goes out. On its shard. */
     void endSession(Session session) {
+        if (session.connecting != null) {
+            session.connecting.superseded();
+        }
         session.cancelTimers();
         session.releaseThrottled();
         if (session.willTimer != null) {
@@ -310,13 +394,19 @@ public final class Broker {
             topicIndex.unsubscribe(e.clientId(), e.filter(), e.shareGroup());
         }
         session.subscriptions.clear();
+        session.abandonLoad();
         session.out.clear();
         session.inboundQos2.clear();
+        if (session.stored) {
+            session.stored = false;
+            session.shard.journal.add(new Mutation.DeleteSession(session.clientId));
+        }
+        session.backlog.durable = false;
         if (session.shard.sessions.get(session.clientId) == session) {
             session.shard.sessions.remove(session.clientId);
         }
         if (will != null) {
-            publish(will, null);
+            publish(will, null, null, session.shard);
         }
         LOG.debug("session {} ended", session.clientId);
     }
@@ -334,13 +424,22 @@ public final class Broker {
             endSession(session);
             return;
         }
+        ShardJournal journal = session.shard.journal;
+        if (session.stored) {
+            journal.add(new Mutation.PutSession(session.record(now())));
+            session.out.unload();
+        }
         if (will != null) {
             if (willDelaySeconds <= 0) {
-                publish(will, null);
+                publish(will, null, null, session.shard);
             } else {
                 session.pendingWill = will;
                 long delayMs = Math.min(willDelaySeconds, expiry) * 1000L;
                 session.willTimer = session.shard.schedule(new PublishDelayedWill(this, session), delayMs);
+                if (session.stored) {
+                    journal.add(new Mutation.PutWill(new PendingWill(session.clientId, StoredForms.will(will),
+                            now() + delayMs)));
+                }
             }
         }
         if (expiry != MqttSettings.SESSION_NEVER_EXPIRES) {
@@ -349,20 +448,23 @@ public final class Broker {
     }
 
     /** Command: a will delay ran out while its session still lives. */
-    private record PublishDelayedWill(Broker broker, Session session) implements Runnable {
+    record PublishDelayedWill(Broker broker, Session session) implements Runnable {
         @Override
         public void run() {
             Message will = session.pendingWill;
             session.pendingWill = null;
             session.willTimer = null;
             if (will != null && session.connection == null) {
-                broker.publish(will, null);
+                if (session.stored) {
+                    session.shard.journal.add(new Mutation.RemoveWill(session.clientId));
+                }
+                broker.publish(will, null, null, session.shard);
             }
         }
     }
 
     /** Command: the session expiry interval ran out while the client stayed away. */
-    private record ExpireSession(Broker broker, Session session) implements Runnable {
+    record ExpireSession(Broker broker, Session session) implements Runnable {
         @Override
         public void run() {
             session.expiryTimer = null;

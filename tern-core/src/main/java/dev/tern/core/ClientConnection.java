@@ -43,7 +43,8 @@ public final class ClientConnection {
     /** Refused and malformed connections are logged, but a flood of them is not logged line by line. */
     private static final LogLimiter REFUSAL_LOG = new LogLimiter(20);
 
-    private enum State { NEW, CONNECTED, CLOSED }
+    /** CONNECTING: CONNECT accepted, CONNACK waits for the store (the session's record, its stored queue). */
+    private enum State { NEW, CONNECTING, CONNECTED, CLOSED }
 
     private final Broker broker;
     private final Connection connection;
@@ -88,6 +89,12 @@ public final class ClientConnection {
 
     /** Holds by subscribers that are behind; written from any shard. */
     private final java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** With a store: PUBACK/PUBREC waiting for their message to be durable, in PUBLISH order. */
+    private final java.util.ArrayDeque<PendingAck> acks = new java.util.ArrayDeque<>();
+    /** What the CONNACK will say once the store has the session. */
+    private Connack connack;
+    private int connectKeepAlive;
 
     ClientConnection(Broker broker, Connection connection) {
         this.broker = broker;
@@ -360,6 +367,9 @@ public final class ClientConnection {
         if (existing != null && existing.connection != null) {
             existing.connection.takenOver(c.cleanStart());
         }
+        if (existing != null && existing.connecting != null && existing.connecting != this) {
+            existing.connecting.superseded();
+        }
         // a session whose expiry is 0 ends with its network connection, a taken-over one included
         boolean resumable = existing != null && !c.cleanStart() && existing.expiryInterval != 0;
         boolean sessionPresent;
@@ -367,7 +377,7 @@ public final class ClientConnection {
             if (existing != null) {
                 broker.endSession(existing);
             }
-            session = new Session(id, home, new PublishOutFlow(settings, broker.stats()));
+            session = new Session(id, home, settings, broker.stats());
             home.sessions.put(id, session);
             sessionPresent = false;
         } else {
@@ -380,43 +390,107 @@ public final class ClientConnection {
             session.pendingWill = null;
             sessionPresent = true;
         }
-        session.connection = this;
         session.identity = identity;
-        session.backlog.online = true;
         session.expiryInterval = expiry;
-        broker.markOnline(id, true);
-        broker.stats().connects.increment();
-        state = State.CONNECTED;
-        connectedAtMillis = broker.now();
+        session.persistentV3 = !v5 && !c.cleanStart();
+        session.connecting = this;
         cleanStart = c.cleanStart();
-
+        connectKeepAlive = keepAlive;
         if (v5) {
-            connection.send(new Connack(sessionPresent, ReasonCode.SUCCESS, grantedExpiry,
+            connack = new Connack(sessionPresent, ReasonCode.SUCCESS, grantedExpiry,
                     settings.receiveMaximum() == 65535 ? null : settings.receiveMaximum(), null, null,
                     (long) settings.maxPacketSize(), assigned ? id : null,
                     settings.topicAliasMaximum() == 0 ? null : settings.topicAliasMaximum(), null, null, null,
-                    null, serverKeepAlive, null, null, null, null, List.of()));
+                    null, serverKeepAlive, null, null, null, null, List.of());
         } else {
-            connection.send(Connack.of(sessionPresent, ReasonCode.V3_ACCEPTED));
+            connack = Connack.of(sessionPresent, ReasonCode.V3_ACCEPTED);
         }
-        LOG.info("client {} connected from {} on {} (MQTT {}, {}, keepalive {}s{})", id,
+        state = State.CONNECTING;
+        ShardJournal journal = home.journal;
+        if (journal == null) {
+            completeConnect(null);
+            return;
+        }
+        if (session.durable()) {
+            journal.add(new dev.tern.spi.storage.Mutation.PutSession(session.record(0)));
+            if (session.stored) {
+                journal.add(new dev.tern.spi.storage.Mutation.RemoveWill(id));
+            }
+            session.stored = true;
+            session.out.journal(journal);
+            session.backlog.durable = true;
+        }
+        // the stored queue of a resumed session is read back before CONNACK; the store then has the record
+        session.whenLoaded(() -> {
+            if (!session.durable() && session.stored) {
+                // resumed with session expiry 0: what was stored now lives in memory only, and ends with the connection
+                session.stored = false;
+                session.out.journal(null);
+                session.backlog.durable = false;
+                journal.add(new dev.tern.spi.storage.Mutation.DeleteSession(session.clientId));
+            }
+            journal.afterDurable(this::completeConnect);
+        });
+    }
+
+    /** The store has the session (or there is no store): CONNACK, and the session is this connection's. */
+    private void completeConnect(Throwable failure) {
+        if (session.connecting != this) {
+            return; // another connection took the session over before this one's CONNACK
+        }
+        session.connecting = null;
+        if (state != State.CONNECTING || failure != null) {
+            if (failure != null && state == State.CONNECTING) {
+                LOG.error("refused client {}: its session could not be stored: {}", clientId, failure.toString());
+                refuse(ReasonCode.SERVER_UNAVAILABLE, "storage failure");
+            }
+            state = State.CLOSED;
+            parked.clear();
+            broker.sessionOffline(session, null, 0);
+            return;
+        }
+        boolean sessionPresent = connack.sessionPresent();
+        session.connection = this;
+        session.backlog.online = true;
+        broker.markOnline(clientId, true);
+        broker.stats().connects.increment();
+        state = State.CONNECTED;
+        connectedAtMillis = broker.now();
+        connection.send(connack);
+        connack = null;
+        LOG.info("client {} connected from {} on {} (MQTT {}, {}, keepalive {}s{})", clientId,
                 connection.remoteAddress(), connection.listener(), version.displayName(),
-                c.cleanStart() ? "clean start" : "resume" + (sessionPresent ? "d session" : " (no session)"),
-                keepAlive, username == null ? "" : ", user " + username);
+                cleanStart ? "clean start" : "resume" + (sessionPresent ? "d session" : " (no session)"),
+                connectKeepAlive, username == null ? "" : ", user " + username);
 
         lastActivityNanos = System.nanoTime();
         if (PublishRateLimiter.isLimited(limits)) {
             rateLimiter = new PublishRateLimiter(limits, lastActivityNanos);
         }
-        if (keepAlive > 0) {
-            keepAliveTimeoutNanos = keepAlive * 1_500_000_000L;
+        if (connectKeepAlive > 0) {
+            keepAliveTimeoutNanos = connectKeepAlive * 1_500_000_000L;
             keepAliveTimer = shard.schedule(new CheckKeepAlive(this), keepAliveTimeoutNanos / 1_000_000);
         }
         if (sessionPresent) {
-            long now = broker.now();
-            session.out.resendInflight(this, now);
-            drainQueue();
+            session.out.resendInflight(this, broker.now());
         }
+        drainQueue();
+        if (!parked.isEmpty()) {
+            unpark();
+        }
+    }
+
+    /** A newer CONNECT for the same client id came before this one's CONNACK: this one is dropped unanswered. */
+    void superseded() {
+        if (state != State.CONNECTING) {
+            return;
+        }
+        LOG.info("client {} from {} superseded by a new connection before its CONNACK", clientId,
+                connection.remoteAddress());
+        state = State.CLOSED;
+        parked.clear();
+        session.connecting = null;
+        connection.close();
     }
 
     private void refuse(int v5Code, String why) {
@@ -442,6 +516,15 @@ public final class ClientConnection {
     }
 
     private void handle(MqttPacket packet) {
+        if (state == State.CONNECTING) {
+            // sent right after CONNECT: handled once the CONNACK is out
+            parked.addLast(packet);
+            if (parked.size() > PARKED_LIMIT && !readingPaused) {
+                readingPaused = true;
+                connection.pauseReading();
+            }
+            return;
+        }
         if (state != State.CONNECTED) {
             return;
         }
@@ -469,6 +552,9 @@ public final class ClientConnection {
             onPubRec(r);
         } else if (packet instanceof PubRel r) {
             boolean known = session.inboundQos2.remove(r.packetId());
+            if (known && session.stored) {
+                shard.journal.add(new dev.tern.spi.storage.Mutation.RemoveInboundPacketId(clientId, r.packetId()));
+            }
             connection.send(PubComp.of(r.packetId(), known || version != MqttVersion.V5
                     ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND));
         } else if (packet instanceof PubComp c) {
@@ -537,7 +623,7 @@ public final class ClientConnection {
         if (qos == 2) {
             if (session.inboundQos2.contains(p.packetId())) {
                 // a resend before PUBREL: acknowledged again, not delivered again [MQTT-4.3.3-10]
-                connection.send(PubRec.of(p.packetId()));
+                acknowledge(p.packetId(), 2, ReasonCode.SUCCESS);
                 return;
             }
             if (session.inboundQos2.size() >= settings.receiveMaximum()) {
@@ -550,15 +636,71 @@ public final class ClientConnection {
         Long expiry = props.messageExpiryInterval();
         long expiresAt = expiry == null ? 0 : now + expiry * 1000L;
         Message message = new Message(topic, p.payload(), qos, p.retain(), props, clientId, expiresAt);
-        int matched = broker.publish(message, this);
-        int code = version == MqttVersion.V5 && matched == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS
-                : ReasonCode.SUCCESS;
-        if (qos == 1) {
-            connection.send(PubAck.of(p.packetId(), code));
-        } else if (qos == 2) {
-            session.inboundQos2.add(p.packetId());
-            connection.send(PubRec.of(p.packetId(), code));
+        ShardJournal journal = shard.journal;
+        if (journal == null || qos == 0) {
+            int matched = broker.publish(message, this, null, shard);
+            if (qos > 0) {
+                if (qos == 2) {
+                    session.inboundQos2.add(p.packetId());
+                }
+                acknowledge(p.packetId(), qos, publishCode(matched));
+            }
+            return;
         }
+        if (qos == 2) {
+            session.inboundQos2.add(p.packetId());
+            if (session.stored) {
+                journal.add(new dev.tern.spi.storage.Mutation.AddInboundPacketId(clientId, p.packetId()));
+            }
+        }
+        // the acknowledgement goes once the message is durable wherever a durable session holds it
+        PendingAck ack = new PendingAck(this, p.packetId(), qos);
+        ack.reasonCode = publishCode(broker.publish(message, this, ack, shard));
+        ack.await(journal.flush());
+        acks.addLast(ack);
+        ack.arm();
+    }
+
+    private int publishCode(int matched) {
+        return version == MqttVersion.V5 && matched == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
+    }
+
+    /** Sends a PUBACK / PUBREC now, or after those still waiting for the store (acknowledgements keep order). */
+    private void acknowledge(int packetId, int qos, int code) {
+        if (acks.isEmpty()) {
+            sendAck(packetId, qos, code);
+            return;
+        }
+        PendingAck ready = new PendingAck(this, packetId, qos);
+        ready.reasonCode = code;
+        ready.ready = true;
+        acks.addLast(ready);
+    }
+
+    private void sendAck(int packetId, int qos, int code) {
+        connection.send(qos == 1 ? PubAck.of(packetId, code) : PubRec.of(packetId, code));
+    }
+
+    /** Every batch holding the message of {@code ack} is durable (or failed). Any thread. */
+    void acknowledgeWhenStored(PendingAck ack) {
+        shard.run(() -> {
+            ack.ready = true;
+            if (ack.failure() != null) {
+                LOG.error("client {}: a message could not be stored ({}); closing the connection so that the client "
+                        + "sends it again", clientId, ack.failure().toString());
+                acks.clear();
+                closeByServer(Disconnect.of(ReasonCode.UNSPECIFIED_ERROR, "storage failure"), false);
+                return;
+            }
+            if (state != State.CONNECTED) {
+                acks.clear();
+                return;
+            }
+            while (!acks.isEmpty() && acks.peekFirst().ready) {
+                PendingAck a = acks.pollFirst();
+                sendAck(a.packetId, a.qos, a.reasonCode);
+            }
+        });
     }
 
     /**
@@ -597,13 +739,11 @@ public final class ClientConnection {
         LOG.debug("client {} may not publish to '{}': dropped", clientId, topic);
         boolean v5 = version == MqttVersion.V5;
         int code = v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS;
-        if (p.qos() == 1) {
-            connection.send(PubAck.of(p.packetId(), code));
-        } else if (p.qos() == 2) {
-            if (!v5) {
-                session.inboundQos2.add(p.packetId()); // so that its PUBREL completes normally
-            }
-            connection.send(PubRec.of(p.packetId(), code));
+        if (p.qos() == 2 && !v5) {
+            session.inboundQos2.add(p.packetId()); // so that its PUBREL completes normally
+        }
+        if (p.qos() > 0) {
+            acknowledge(p.packetId(), p.qos(), code);
         }
     }
 
@@ -614,8 +754,19 @@ public final class ClientConnection {
             drainQueue();
             return;
         }
-        sendPubRel(r.packetId(), known || version != MqttVersion.V5
-                ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND);
+        int code = known || version != MqttVersion.V5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
+        if (known && session.out.isDurable()) {
+            // the released state is durable before PUBREL goes: after a crash the broker resends PUBREL, never the
+            // PUBLISH, which the client would take for a new message
+            int packetId = r.packetId();
+            shard.journal.afterDurable(failure -> {
+                if (state == State.CONNECTED && session.connection == this) {
+                    sendPubRel(packetId, code);
+                }
+            });
+            return;
+        }
+        sendPubRel(r.packetId(), code);
     }
 
     private void onSubscribe(Subscribe s) {
@@ -657,21 +808,44 @@ public final class ClientConnection {
                     s.subscriptionIdentifier(), session.backlog);
             boolean isNew = session.subscriptions.put(sub.topicFilter(), entry) == null;
             broker.topicIndex().subscribe(entry);
+            if (session.stored) {
+                shard.journal.add(new dev.tern.spi.storage.Mutation.PutSubscription(
+                        new dev.tern.spi.storage.SubscriptionRecord(clientId, parsed.filter(), parsed.shareGroup(),
+                                sub.qos(), sub.noLocal(), sub.retainAsPublished(), sub.retainHandling(),
+                                s.subscriptionIdentifier())));
+            }
             codes.add(sub.qos());
             if (!entry.isShared() && (sub.retainHandling() == 0 || (sub.retainHandling() == 1 && isNew))) {
                 retainedFor.add(entry);
             }
         }
-        connection.send(new SubAck(s.packetId(), null, List.of(), codes));
+        answerWhenStored(new SubAck(s.packetId(), null, List.of(), codes));
         long now = broker.now();
         for (SubscriptionEntry entry : retainedFor) {
             List<Integer> ids = entry.subscriptionId() == null ? List.of() : List.of(entry.subscriptionId());
             broker.retained().match(entry.filter(), now, m -> {
                 if (broker.mayRead(session, m.topic())) {
-                    session.out.deliver(new Outbound(m, Math.min(m.qos(), entry.qos()), true, ids, null), this, now);
+                    int qos = Math.min(m.qos(), entry.qos());
+                    if (qos > 0 && session.out.isDurable()) {
+                        shard.journal.putAgain(m); // it may have been replaced (and deleted) since it was read
+                    }
+                    session.out.deliver(new Outbound(m, qos, true, ids, null), this, now);
                 }
             });
         }
+    }
+
+    /** SUBACK / UNSUBACK: once the session's stored subscriptions are durable (at once without a store). */
+    private void answerWhenStored(MqttPacket answer) {
+        if (!session.stored) {
+            connection.send(answer);
+            return;
+        }
+        shard.journal.afterDurable(failure -> {
+            if (state == State.CONNECTED) {
+                connection.send(answer);
+            }
+        });
     }
 
     private void onUnsubscribe(Unsubscribe u) {
@@ -680,12 +854,15 @@ public final class ClientConnection {
             SubscriptionEntry removed = session.subscriptions.remove(filter);
             if (removed != null) {
                 broker.topicIndex().unsubscribe(clientId, removed.filter(), removed.shareGroup());
+                if (session.stored) {
+                    shard.journal.add(new dev.tern.spi.storage.Mutation.RemoveSubscription(clientId, filter));
+                }
                 codes.add(ReasonCode.SUCCESS);
             } else {
                 codes.add(ReasonCode.NO_SUBSCRIPTION_EXISTED);
             }
         }
-        connection.send(new UnsubAck(u.packetId(), null, List.of(),
+        answerWhenStored(new UnsubAck(u.packetId(), null, List.of(),
                 version == MqttVersion.V5 ? codes : List.of()));
     }
 
@@ -753,7 +930,7 @@ public final class ClientConnection {
         stopKeepAlive();
         // the will goes out unless the session resumes before a will delay runs out
         if (will != null && (newCleanStart || will.delayInterval() == 0)) {
-            broker.publish(willMessage(), null);
+            broker.publish(willMessage(), null, null, shard);
         }
         will = null;
         session.connection = null;
@@ -767,6 +944,7 @@ public final class ClientConnection {
             dispatch(parked.pollFirst());
         }
         parked.clear();
+        acks.clear();
         if (state == State.CONNECTED) {
             LOG.info("client {} connection lost", clientId);
             broker.stats().connectionsLost.increment();

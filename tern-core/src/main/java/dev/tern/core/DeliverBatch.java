@@ -5,13 +5,14 @@ import java.util.List;
 /**
  * Command run on a subscriber shard: hand one routed message to each listed session of the shard. {@code publisher}
  * is the connection it came from (null for wills and broker messages), so a subscriber that falls behind can slow
- * it down.
+ * it down. {@code ack}, when not null, is the publisher's acknowledgement waiting for this shard's batch.
  */
 record DeliverBatch(Broker broker, Shard shard, Message message, List<Delivery> deliveries,
-                    ClientConnection publisher, long routedAtNanos) implements Runnable {
+                    ClientConnection publisher, PendingAck ack, long routedAtNanos) implements Runnable {
 
-    DeliverBatch(Broker broker, Shard shard, Message message, List<Delivery> deliveries, ClientConnection publisher) {
-        this(broker, shard, message, deliveries, publisher,
+    DeliverBatch(Broker broker, Shard shard, Message message, List<Delivery> deliveries, ClientConnection publisher,
+                 PendingAck ack) {
+        this(broker, shard, message, deliveries, publisher, ack,
                 broker.stats().measuresLatency() ? System.nanoTime() : 0);
     }
 
@@ -32,6 +33,16 @@ record DeliverBatch(Broker broker, Shard shard, Message message, List<Delivery> 
             } else if (d.holdsPublisher()) {
                 publisher.release();
             }
+        }
+        if (shard.journal != null) {
+            // the queue entries of durable sessions: the publisher's acknowledgement waits for them
+            java.util.concurrent.CompletableFuture<Void> stored = shard.journal.flush();
+            if (ack != null) {
+                ack.await(stored);
+            }
+        }
+        if (ack != null) {
+            ack.done(null);
         }
     }
 }

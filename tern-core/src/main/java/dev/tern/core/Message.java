@@ -24,6 +24,14 @@ public final class Message {
     private volatile byte[] v3Retained;
     private volatile byte[] v5Plain;
     private volatile byte[] v5Retained;
+    /** Id in the durable store, 0 until one is allocated; see {@link #storageId}. */
+    private volatile long storageId;
+    /**
+     * True once the message is known to be in the store before any shard references it: put by the publisher's
+     * shard before routing (a batch committed before the deliveries were handed on), or read back from the store.
+     * Otherwise a shard that references it puts it in its own batch too (putting it twice is harmless).
+     */
+    private volatile boolean storedBeforeRouting;
 
     /**
      * @param publisherId client id of the publisher, for no-local; null for messages the broker made
@@ -84,6 +92,42 @@ public final class Message {
     public Message withRetain(boolean newRetain) {
         return newRetain == retain ? this
                 : new Message(topic, payload, qos, newRetain, properties, publisherId, expiresAtMillis);
+    }
+
+    /** The message's id in the store, allocated from {@code ids} the first time (racing shards agree on one). */
+    long storageId(java.util.function.LongSupplier ids) {
+        long id = storageId;
+        if (id != 0) {
+            return id;
+        }
+        long fresh = ids.getAsLong();
+        // lock-free: a shard that loses the race skips its id (the store allows unused ids)
+        return STORAGE_ID.compareAndSet(this, 0L, fresh) ? fresh : storageId;
+    }
+
+    private static final java.lang.invoke.VarHandle STORAGE_ID;
+
+    static {
+        try {
+            STORAGE_ID = java.lang.invoke.MethodHandles.lookup().findVarHandle(Message.class, "storageId", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The store id, 0 when none was allocated. */
+    long storageId() {
+        return storageId;
+    }
+
+    boolean storedBeforeRouting() {
+        return storedBeforeRouting;
+    }
+
+    /** The message is in the store under {@code id} (put by a batch already committed). */
+    void markStored(long id) {
+        storageId = id;
+        storedBeforeRouting = true;
     }
 
     /** The shared QoS 0 frame for a protocol family and RETAIN flag, encoded by {@code encoder} the first time. */

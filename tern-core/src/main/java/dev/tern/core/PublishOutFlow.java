@@ -1,21 +1,49 @@
 package dev.tern.core;
 
+import dev.tern.spi.storage.DeliveryState;
+import dev.tern.spi.storage.Mutation;
+import dev.tern.spi.storage.QueueEntry;
+import dev.tern.spi.storage.QueueSummary;
+import dev.tern.spi.storage.QueuedMessage;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The outbound half of a session: packet identifiers, the inflight window (bounded by the client's receive
  * maximum), the queue for what cannot go out now, and redelivery after a reconnect. Owned by the session's shard.
+ *
+ * <p>While its session is durable, every QoS 1/2 entry (and queued QoS 0 entry when {@code queue-qos0} is on) is
+ * also written to the session's stored queue through the shard's {@link ShardJournal}: appended when it arrives,
+ * marked inflight with its packet id when sent, released after PUBREC, removed when acknowledged or dropped. A QoS 2
+ * PUBLISH goes out only once its inflight entry is durable, so that a crash can never make the broker send it again
+ * under another packet id (which would deliver it twice). While the session is offline its entries live in the
+ * store only ({@link #unload()}); memory then holds counters, not messages, and the entries are read back in pages
+ * when the client returns ({@link #beginLoad()}).
  */
 final class PublishOutFlow {
     private final MqttSettings settings;
     private final BrokerStats stats;
+    /** The session this flow belongs to (for the connection a deferred send goes to); null in benchmarks. */
+    private final Session owner;
     private final LinkedHashMap<Integer, Inflight> inflight = new LinkedHashMap<>();
-    private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
+    private ArrayDeque<Outbound> queue = new ArrayDeque<>();
     private long queuedBytes;
     private int nextPacketId = 1;
+
+    // ---- the stored queue, while the session is durable ----
+    private ShardJournal journal;
+    private long nextSeq = 1;
+    /** Entries in the store that memory does not hold (all older than those it holds). */
+    private long storedOnly;
+    private long storedOnlyBytes;
+    /** False while offline: new entries go to the store only. */
+    private boolean resident = true;
+    /** While loading: entries from this seq on were appended during the load and are in memory already. */
+    private long loadFloor;
+    private ArrayDeque<Outbound> loadedQueue;
 
     /** A QoS 1/2 message sent and not yet fully acknowledged. */
     static final class Inflight {
@@ -23,6 +51,8 @@ final class PublishOutFlow {
         final int packetId;
         /** PUBREC received, PUBREL sent, PUBCOMP awaited. */
         boolean released;
+        /** QoS 2 waiting for its inflight entry to be durable before it goes out. */
+        boolean unsent;
 
         Inflight(Outbound outbound, int packetId) {
             this.outbound = outbound;
@@ -31,13 +61,159 @@ final class PublishOutFlow {
     }
 
     PublishOutFlow(MqttSettings settings, BrokerStats stats) {
+        this(settings, stats, null);
+    }
+
+    PublishOutFlow(MqttSettings settings, BrokerStats stats, Session owner) {
         this.settings = settings;
         this.stats = stats;
+        this.owner = owner;
     }
+
+    // ================= durability =================
+
+    /** From now on entries are written to the stored queue through {@code j} (null: not any more). */
+    void journal(ShardJournal j) {
+        this.journal = j;
+    }
+
+    boolean isDurable() {
+        return journal != null;
+    }
+
+    /** A session restored from the store: its queue stays there until {@link #beginLoad()}. */
+    void restoreStored(QueueSummary summary) {
+        resident = false;
+        storedOnly = summary.count();
+        storedOnlyBytes = summary.bytes();
+        nextSeq = summary.lastSeq() + 1;
+    }
+
+    /**
+     * The session went offline: what memory holds is in the store (QoS 0 entries that are not are dropped), so
+     * memory lets go of it; new entries go to the store only.
+     */
+    void unload() {
+        if (journal == null) {
+            return;
+        }
+        for (Inflight f : inflight.values()) {
+            countStoredOnly(f.outbound);
+        }
+        for (Outbound o : queue) {
+            if (o.isStored()) {
+                countStoredOnly(o);
+            } else {
+                stats.dropped(DropReason.QOS0_NOT_QUEUED);
+            }
+        }
+        inflight.clear();
+        queue.clear();
+        queuedBytes = 0;
+        resident = false;
+    }
+
+    private void countStoredOnly(Outbound o) {
+        storedOnly++;
+        storedOnlyBytes += o.payloadSize();
+    }
+
+    /** True when entries are in the store only and must be read before the client gets anything. */
+    boolean needsLoad() {
+        return !resident;
+    }
+
+    /** Starts reading the stored entries back; entries that arrive meanwhile are held after them. */
+    void beginLoad() {
+        resident = true;
+        loadFloor = nextSeq;
+        loadedQueue = new ArrayDeque<>();
+    }
+
+    /** One page of the stored queue, in seq order. Returns the last seq of the page. */
+    long loadPage(List<QueuedMessage> page, Map<String, SubscriptionEntry> subscriptions) {
+        long lastSeq = 0;
+        if (loadedQueue == null) {
+            return Long.MAX_VALUE;
+        }
+        for (QueuedMessage qm : page) {
+            QueueEntry e = qm.entry();
+            lastSeq = e.seq();
+            if (e.seq() >= loadFloor) {
+                continue;
+            }
+            SubscriptionEntry via = e.sharedVia() == null ? null : subscriptions.get(e.sharedVia());
+            Outbound o = new Outbound(StoredForms.fromStored(qm.message()), e.qos(), e.retain(),
+                    e.subscriptionIds(), via, e.seq());
+            storedOnly = Math.max(0, storedOnly - 1);
+            storedOnlyBytes = Math.max(0, storedOnlyBytes - o.payloadSize());
+            if (e.state() == DeliveryState.QUEUED) {
+                loadedQueue.addLast(o);
+            } else {
+                Inflight f = new Inflight(o, e.packetId());
+                f.released = e.state() == DeliveryState.RELEASED;
+                inflight.put(e.packetId(), f);
+            }
+        }
+        return lastSeq;
+    }
+
+    /** Whether a page that ended at {@code lastSeq} with {@code size} of {@code limit} entries was the last. */
+    boolean loadDone(long lastSeq, int size, int limit) {
+        return size < limit || lastSeq >= loadFloor - 1;
+    }
+
+    /** The stored entries are all back: they go before those that arrived during the load. */
+    void finishLoad() {
+        if (loadedQueue == null) {
+            return;
+        }
+        for (Outbound o : loadedQueue) {
+            queuedBytes += o.payloadSize();
+        }
+        loadedQueue.addAll(queue);
+        queue = loadedQueue;
+        loadedQueue = null;
+        storedOnly = 0;
+        storedOnlyBytes = 0;
+        int max = settings.maxQueuedMessages();
+        while (max > 0 && queue.size() > max && settings.queueOverflow() == MqttSettings.QueueOverflow.DROP_OLDEST) {
+            dropOldest();
+        }
+    }
+
+    private QueueEntry entry(Outbound o, DeliveryState state, int packetId) {
+        SubscriptionEntry via = o.sharedVia();
+        return new QueueEntry(o.seq(), o.message().storageId(), o.qos(), o.retain(), o.subscriptionIds(),
+                via == null ? null : via.fullFilter(), state, packetId);
+    }
+
+    /** Appends the entry to the stored queue (putting its message if needed); returns it with its seq. */
+    private Outbound store(Outbound o, DeliveryState state, int packetId) {
+        if (!o.isStored()) {
+            journal.reference(o.message());
+            o = o.withSeq(nextSeq++);
+        }
+        journal.add(new Mutation.PutQueueEntry(owner.clientId, entry(o, state, packetId)));
+        return o;
+    }
+
+    private void removeStored(Outbound o) {
+        if (journal != null && o.isStored()) {
+            journal.add(new Mutation.RemoveQueueEntry(owner.clientId, o.seq()));
+        }
+    }
+
+    /** Entries to be stored: QoS 1/2, and QoS 0 ones that wait when {@code queue-qos0} is on. */
+    private boolean storable(Outbound o) {
+        return journal != null && (o.qos() > 0 || settings.queueQos0());
+    }
+
+    // ================= the flow =================
 
     /** Delivers now when the client can take it, queues otherwise. {@code client} is null when offline. */
     void deliver(Outbound out, ClientConnection client, long now) {
-        if (client != null && client.isWritable() && queue.isEmpty()) {
+        if (client != null && client.isWritable() && queue.isEmpty() && storedOnly == 0) {
             if (out.qos() == 0 || inflight.size() < client.clientReceiveMaximum()) {
                 send(out, client, now);
                 return;
@@ -52,6 +228,9 @@ final class PublishOutFlow {
 
     /** Sends queued messages while the window and the socket allow. */
     void drain(ClientConnection client, long now) {
+        if (storedOnly > 0) {
+            return; // still loading: stored entries go first
+        }
         while (!queue.isEmpty() && client.isWritable()) {
             Outbound head = queue.peekFirst();
             if (head.qos() > 0 && inflight.size() >= client.clientReceiveMaximum()) {
@@ -70,8 +249,11 @@ final class PublishOutFlow {
             Inflight f = it.next();
             if (f.released) {
                 client.sendPubRel(f.packetId);
+            } else if (f.unsent) {
+                continue; // goes out once durable, see sendWhenStored
             } else if (!client.sendPublish(f.outbound, f.packetId, true, now)) {
                 it.remove();
+                removeStored(f.outbound);
             }
         }
     }
@@ -79,39 +261,137 @@ final class PublishOutFlow {
     private void send(Outbound out, ClientConnection client, long now) {
         if (out.message().isExpired(now)) {
             stats.dropped(DropReason.EXPIRED);
+            removeStored(out);
             return;
         }
         if (out.qos() == 0) {
             client.sendPublish(out, 0, false, now);
+            removeStored(out);
             return;
         }
         int id = allocatePacketId();
+        if (journal != null) {
+            out = store(out, DeliveryState.INFLIGHT, id);
+        }
         Inflight f = new Inflight(out, id);
         inflight.put(id, f);
+        if (journal != null && out.qos() == 2) {
+            f.unsent = true;
+            journal.afterDurable(failure -> sendWhenStored(f));
+            return;
+        }
         if (!client.sendPublish(out, id, false, now)) {
             inflight.remove(id);
+            removeStored(out);
         }
     }
 
-    private void enqueue(Outbound out) {
+    /** A QoS 2 inflight entry is durable: now it may go out (unless the client left; then it goes on return). */
+    private void sendWhenStored(Inflight f) {
+        if (!f.unsent || inflight.get(f.packetId) != f) {
+            return;
+        }
+        f.unsent = false;
+        ClientConnection c = owner.connection;
+        if (c == null) {
+            return;
+        }
+        if (!c.sendPublish(f.outbound, f.packetId, false, System.currentTimeMillis())) {
+            inflight.remove(f.packetId);
+            removeStored(f.outbound);
+        }
+    }
+
+    private boolean full(int extraBytes) {
         int max = settings.maxQueuedMessages();
         long maxBytes = settings.maxQueuedBytes();
-        boolean full = (max > 0 && queue.size() >= max)
-                || (maxBytes > 0 && queuedBytes + out.payloadSize() > maxBytes);
-        if (full) {
-            if (settings.queueOverflow() == MqttSettings.QueueOverflow.DROP_NEW || queue.isEmpty()) {
+        return (max > 0 && queue.size() + storedOnly >= max)
+                || (maxBytes > 0 && queuedBytes + storedOnlyBytes + extraBytes > maxBytes);
+    }
+
+    private void enqueue(Outbound out) {
+        if (full(out.payloadSize())) {
+            if (settings.queueOverflow() == MqttSettings.QueueOverflow.DROP_NEW) {
                 stats.dropped(DropReason.QUEUE_FULL);
                 return;
             }
-            while (!queue.isEmpty() && ((max > 0 && queue.size() >= max)
-                    || (maxBytes > 0 && queuedBytes + out.payloadSize() > maxBytes))) {
-                Outbound oldest = queue.pollFirst();
-                queuedBytes -= oldest.payloadSize();
-                stats.dropped(DropReason.QUEUE_FULL);
+            while (!queue.isEmpty() && full(out.payloadSize())) {
+                dropOldest();
+            }
+            if (full(out.payloadSize())) {
+                if (storedOnly == 0 || !storable(out)) {
+                    stats.dropped(DropReason.QUEUE_FULL);
+                    return;
+                }
+                // the oldest are in the store only: this one is stored, and one of them removed once read
+                dropOldestStored();
+            }
+        }
+        if (storable(out)) {
+            out = store(out, DeliveryState.QUEUED, 0);
+            if (!resident) {
+                countStoredOnly(out);
+                return;
             }
         }
         queue.addLast(out);
         queuedBytes += out.payloadSize();
+    }
+
+    /** Entries of the store-only part still to drop (drop-oldest), and whether a read for them is under way. */
+    private int trimOwed;
+    private boolean trimming;
+    private static final int TRIM_PAGE_SLACK = 32;
+
+    private void dropOldestStored() {
+        trimOwed++;
+        if (!trimming) {
+            readForTrim(0);
+        }
+    }
+
+    private void readForTrim(long afterSeq) {
+        trimming = true;
+        journal.flush(); // the read must see what this shard journaled (earlier removals included)
+        int limit = trimOwed + TRIM_PAGE_SLACK;
+        journal.engine().readQueue(owner.clientId, afterSeq, limit).whenComplete((page, error) ->
+                owner.shard.submit(() -> trimRead(page, error, limit)));
+    }
+
+    /** The oldest stored entries: the queued ones among them go (sent ones stay until acknowledged). */
+    private void trimRead(List<QueuedMessage> page, Throwable error, int limit) {
+        trimming = false;
+        if (error != null || resident || journal == null) {
+            trimOwed = 0; // loading meanwhile: finishLoad applies the limit to what it read
+            return;
+        }
+        long last = 0;
+        for (QueuedMessage qm : page) {
+            last = qm.entry().seq();
+            if (trimOwed == 0) {
+                break;
+            }
+            if (qm.entry().state() != DeliveryState.QUEUED) {
+                continue;
+            }
+            journal.add(new Mutation.RemoveQueueEntry(owner.clientId, qm.entry().seq()));
+            storedOnly = Math.max(0, storedOnly - 1);
+            storedOnlyBytes = Math.max(0, storedOnlyBytes - qm.message().size());
+            trimOwed--;
+            stats.dropped(DropReason.QUEUE_FULL);
+        }
+        if (trimOwed > 0 && page.size() == limit) {
+            readForTrim(last);
+        } else {
+            trimOwed = 0;
+        }
+    }
+
+    private void dropOldest() {
+        Outbound oldest = queue.pollFirst();
+        queuedBytes -= oldest.payloadSize();
+        removeStored(oldest);
+        stats.dropped(DropReason.QUEUE_FULL);
     }
 
     /** Returns a free packet identifier; the window never holds 65535 ids, so one is always found. */
@@ -132,6 +412,7 @@ final class PublishOutFlow {
             return false;
         }
         inflight.remove(packetId);
+        removeStored(f.outbound);
         return true;
     }
 
@@ -143,8 +424,12 @@ final class PublishOutFlow {
         }
         if (failed) {
             inflight.remove(packetId);
-        } else {
+            removeStored(f.outbound);
+        } else if (!f.released) {
             f.released = true;
+            if (journal != null) {
+                store(f.outbound, DeliveryState.RELEASED, packetId);
+            }
         }
         return true;
     }
@@ -156,6 +441,7 @@ final class PublishOutFlow {
             return false;
         }
         inflight.remove(packetId);
+        removeStored(f.outbound);
         return true;
     }
 
@@ -170,7 +456,8 @@ final class PublishOutFlow {
             Inflight f = it.next();
             if (!f.released && take.test(f.outbound)) {
                 it.remove();
-                taken.add(f.outbound);
+                removeStored(f.outbound);
+                taken.add(f.outbound.withSeq(0));
             }
         }
         Iterator<Outbound> q = queue.iterator();
@@ -179,7 +466,8 @@ final class PublishOutFlow {
             if (take.test(o)) {
                 q.remove();
                 queuedBytes -= o.payloadSize();
-                taken.add(o);
+                removeStored(o);
+                taken.add(o.withSeq(0));
             }
         }
         return taken;
@@ -189,17 +477,24 @@ final class PublishOutFlow {
         return inflight.size();
     }
 
+    /** Entries waiting to be sent, in memory and in the store only. */
     int queuedCount() {
-        return queue.size();
+        return (int) Math.min(Integer.MAX_VALUE, queue.size() + storedOnly);
     }
 
     Map<Integer, Inflight> inflightView() {
         return java.util.Collections.unmodifiableMap(inflight);
     }
 
+    /** Forgets everything (the session ended; its stored queue goes with the session's record). */
     void clear() {
         inflight.clear();
         queue.clear();
         queuedBytes = 0;
+        storedOnly = 0;
+        storedOnlyBytes = 0;
+        loadedQueue = null;
+        resident = true;
+        journal = null;
     }
 }

@@ -24,6 +24,14 @@ final class Router {
 
     /** Returns the number of sessions the message was handed to. */
     int route(Message message, ClientConnection publisher) {
+        return route(message, publisher, null, null);
+    }
+
+    /**
+     * Routes the message; with a {@code journal} (the publisher's shard's, when there is a store) the message is
+     * stored first where a durable session gets it, and {@code ack} waits for every subscriber shard's batch.
+     */
+    int route(Message message, ClientConnection publisher, PendingAck ack, ShardJournal journal) {
         List<SubscriptionEntry> matched = new ArrayList<>(4);
         String publisherId = message.publisherId();
         index.match(message.topic(), e -> {
@@ -39,17 +47,21 @@ final class Router {
         if (matched.isEmpty()) {
             return 0;
         }
+        java.util.Collection<Delivery> deliveries;
         if (matched.size() == 1) {
-            SubscriptionEntry e = matched.get(0);
-            dispatch(message, List.of(toDelivery(e, message)), publisher);
-            return 1;
+            deliveries = List.of(toDelivery(matched.get(0), message));
+        } else {
+            Map<String, Delivery> byClient = new HashMap<>();
+            for (SubscriptionEntry e : matched) {
+                byClient.merge(e.clientId(), toDelivery(e, message), Router::merge);
+            }
+            deliveries = byClient.values();
         }
-        Map<String, Delivery> byClient = new HashMap<>();
-        for (SubscriptionEntry e : matched) {
-            byClient.merge(e.clientId(), toDelivery(e, message), Router::merge);
+        if (journal != null) {
+            broker.storeBeforeDispatch(message, deliveries, ack, journal, broker.shards().length > 1);
         }
-        dispatch(message, byClient.values(), publisher);
-        return byClient.size();
+        dispatch(message, deliveries, publisher, ack);
+        return deliveries.size();
     }
 
     /**
@@ -66,7 +78,7 @@ final class Router {
         if (pick == null || pick.clientId().equals(goneClientId) || !online.contains(pick.clientId())) {
             return false;
         }
-        dispatch(out.message(), List.of(toDelivery(pick, out.message())), null);
+        dispatch(out.message(), List.of(toDelivery(pick, out.message())), null, null);
         return true;
     }
 
@@ -85,14 +97,18 @@ final class Router {
         return d;
     }
 
-    private void dispatch(Message message, java.util.Collection<Delivery> deliveries, ClientConnection publisher) {
+    private void dispatch(Message message, java.util.Collection<Delivery> deliveries, ClientConnection publisher,
+                          PendingAck ack) {
         Shard[] shards = broker.shards();
         if (shards.length == 1) {
             List<Delivery> admitted = new ArrayList<>(deliveries.size());
             for (Delivery d : deliveries) {
                 admitted.add(admit(d, publisher));
             }
-            shards[0].run(new DeliverBatch(broker, shards[0], message, admitted, publisher));
+            if (ack != null) {
+                ack.expect();
+            }
+            shards[0].run(new DeliverBatch(broker, shards[0], message, admitted, publisher, ack));
             return;
         }
         @SuppressWarnings("unchecked")
@@ -106,7 +122,10 @@ final class Router {
         }
         for (int i = 0; i < shards.length; i++) {
             if (perShard[i] != null) {
-                shards[i].run(new DeliverBatch(broker, shards[i], message, perShard[i], publisher));
+                if (ack != null) {
+                    ack.expect();
+                }
+                shards[i].run(new DeliverBatch(broker, shards[i], message, perShard[i], publisher, ack));
             }
         }
     }

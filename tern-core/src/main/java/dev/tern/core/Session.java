@@ -30,10 +30,83 @@ final class Session {
     ScheduledFuture<?> willTimer;
     Message pendingWill;
 
-    Session(String clientId, Shard shard, PublishOutFlow out) {
+    /** The connection between its CONNECT and its CONNACK (which waits for the store), or null. */
+    ClientConnection connecting;
+    /** True once the store holds a record of this session (so ending it must delete the record). */
+    boolean stored;
+    /** MQTT 3.1.x clean-session-0 session, whose expiry the broker chose (persistent-client-expiration). */
+    boolean persistentV3;
+
+    Session(String clientId, Shard shard, MqttSettings settings, BrokerStats stats) {
         this.clientId = clientId;
         this.shard = shard;
-        this.out = out;
+        this.out = new PublishOutFlow(settings, stats, this);
+    }
+
+    /** Entries read per page when a stored queue is loaded. */
+    static final int LOAD_PAGE = 256;
+    /** Non-null while the stored queue is being read back: what runs once it is. */
+    private java.util.List<Runnable> loadWaiters;
+
+    /**
+     * Runs {@code then} on the shard once the session's stored queue is in memory: at once when it is, else after
+     * reading it back page by page (deliveries that arrive meanwhile are stored, and held after the loaded ones).
+     */
+    void whenLoaded(Runnable then) {
+        if (loadWaiters != null) {
+            loadWaiters.add(then);
+            return;
+        }
+        if (!out.needsLoad()) {
+            then.run();
+            return;
+        }
+        loadWaiters = new java.util.ArrayList<>();
+        loadWaiters.add(then);
+        out.beginLoad();
+        readPage(0);
+    }
+
+    private void readPage(long afterSeq) {
+        shard.journal.flush(); // the read must see the entries this shard journaled
+        shard.journal.engine().readQueue(clientId, afterSeq, LOAD_PAGE).whenComplete((page, error) ->
+                shard.submit(() -> pageRead(page, error)));
+    }
+
+    private void pageRead(java.util.List<dev.tern.spi.storage.QueuedMessage> page, Throwable error) {
+        if (loadWaiters == null) {
+            return; // the session ended meanwhile
+        }
+        if (error != null) {
+            org.slf4j.LoggerFactory.getLogger(Session.class).error(
+                    "session {}: its stored queue could not be read ({}); it resumes without it", clientId,
+                    error.toString());
+        } else {
+            long last = out.loadPage(page, subscriptions);
+            if (!out.loadDone(last, page.size(), LOAD_PAGE)) {
+                readPage(last);
+                return;
+            }
+        }
+        out.finishLoad();
+        java.util.List<Runnable> waiting = loadWaiters;
+        loadWaiters = null;
+        waiting.forEach(Runnable::run);
+    }
+
+    /** The session ends: a load in progress is abandoned. */
+    void abandonLoad() {
+        loadWaiters = null;
+    }
+
+    /** Outlives its connection in the store: a store is configured and the expiry interval is not zero. */
+    boolean durable() {
+        return shard.journal != null && expiryInterval != 0;
+    }
+
+    /** The stored record of this session; {@code disconnectedAt} 0 while connected. */
+    dev.tern.spi.storage.SessionRecord record(long disconnectedAt) {
+        return new dev.tern.spi.storage.SessionRecord(clientId, expiryInterval, disconnectedAt, persistentV3);
     }
 
     /** Publishers this session is holding back because its queue is long; released when it drains. */

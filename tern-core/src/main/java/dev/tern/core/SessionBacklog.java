@@ -13,6 +13,8 @@ final class SessionBacklog {
     volatile int queued;
     /** Written by the owning shard only: the session has a connection that can drain the backlog. */
     volatile boolean online;
+    /** Written by the owning shard only: the session keeps its messages in the store. */
+    volatile boolean durable;
 
     int total() {
         return inTransit.get() + queued;

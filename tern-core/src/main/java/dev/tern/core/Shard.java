@@ -14,6 +14,8 @@ final class Shard {
     final int index;
     private final EventExecutor executor;
     final Map<String, Session> sessions = new HashMap<>();
+    /** What this shard changed in the durable store; null when the broker runs without one. */
+    ShardJournal journal;
 
     Shard(int index, EventExecutor executor) {
         this.index = index;

@@ -3,6 +3,10 @@ package dev.tern.server;
 import dev.tern.core.Broker;
 import dev.tern.server.config.BrokerConfig;
 import dev.tern.server.config.ListenerConfig;
+import dev.tern.spi.storage.StorageEngine;
+import dev.tern.spi.storage.StorageException;
+import dev.tern.spi.storage.SyncMode;
+import dev.tern.storage.rocksdb.RocksDbStorageEngine;
 import dev.tern.transport.ConnectionBudget;
 import dev.tern.transport.EventLoops;
 import dev.tern.transport.ListenerSettings;
@@ -36,6 +40,8 @@ final class BrokerRuntime {
     /** limits.max-connections, shared by every listener. */
     private ConnectionBudget connectionBudget;
     private Broker broker;
+    /** The durable store; null with the memory engine. Closed after the broker's sessions are. */
+    private StorageEngine storage;
     private final List<TcpListener> listeners = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     /** The TLS side of each TLS listener, with the listener's name (for reload logs). */
@@ -61,9 +67,13 @@ final class BrokerRuntime {
         security = new Security(config.auth());
         connectionBudget = new ConnectionBudget(config.limits().maxConnections());
         loops = EventLoops.create(0);
-        broker = new Broker(config.mqtt(), config.limits().client(), security.authenticator(),
-                security.authorizer(), loops.executors(), Clock.systemUTC());
         try {
+            storage = openStorage(config.storage());
+            broker = new Broker(config.mqtt(), config.limits().client(), security.authenticator(),
+                    security.authorizer(), loops.executors(), Clock.systemUTC(), storage);
+            if (storage != null) {
+                LOG.info("storage: {}; {}", storage.describe(), broker.restore());
+            }
             for (ListenerConfig lc : config.listeners()) {
                 ServerTls serverTls = switch (lc.type()) {
                     case "tcp" -> null;
@@ -99,6 +109,22 @@ final class BrokerRuntime {
         } catch (RuntimeException e) {
             stop();
             throw e;
+        }
+    }
+
+    /**
+     * Opens the store {@code storage:} asks for; null for the memory engine (the core then keeps everything in its
+     * own structures). A folder that is locked, damaged or unusable stops the start with the store's message, which
+     * names the folder and what to do.
+     */
+    private static StorageEngine openStorage(dev.tern.server.config.StorageConfig sc) {
+        if (sc.inMemory()) {
+            return null;
+        }
+        try {
+            return RocksDbStorageEngine.open(sc.dir(), SyncMode.parse(sc.sync()));
+        } catch (StorageException e) {
+            throw new IllegalStateException("storage.dir " + sc.dir().toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
 
@@ -237,6 +263,13 @@ final class BrokerRuntime {
                 LOG.warn("shutdown: sessions did not close within 5 s");
             } catch (Exception e) {
                 LOG.warn("shutdown: {}", e.toString());
+            }
+        }
+        if (storage != null) {
+            try {
+                storage.close();
+            } catch (RuntimeException e) {
+                LOG.warn("shutdown: closing the store: {}", e.toString());
             }
         }
         if (loops != null) {

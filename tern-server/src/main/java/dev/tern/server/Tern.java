@@ -124,6 +124,17 @@ public final class Tern implements AutoCloseable {
             return this;
         }
 
+        /** Where sessions, queues and retained messages are kept (default for the embedded broker: memory). */
+        public Builder storage(dev.tern.server.config.StorageConfig storage) {
+            this.config = config.withStorage(storage);
+            return this;
+        }
+
+        /** Durable storage (RocksDB) in {@code dir}, with {@code storage.sync: always}. */
+        public Builder dataDir(java.nio.file.Path dir) {
+            return storage(new dev.tern.server.config.StorageConfig("rocksdb", dir, "always"));
+        }
+
         /** How often $SYS topics are published (default 10 s); zero turns them off. */
         public Builder sysInterval(java.time.Duration interval) {
             this.config = config.withSysInterval(interval);

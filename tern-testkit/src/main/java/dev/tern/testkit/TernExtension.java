@@ -93,6 +93,9 @@ public class TernExtension implements BeforeAllCallback, AfterAllCallback, Befor
             return port;
         }
         Tern.Builder builder = Tern.builder().bind(HOST).port(0);
+        if ("rocksdb".equals(System.getProperty(STORAGE_PROPERTY))) {
+            builder.dataDir(newDataDir());
+        }
         customizer.accept(builder);
         Tern built = builder.build();
         try {
@@ -103,6 +106,22 @@ public class TernExtension implements BeforeAllCallback, AfterAllCallback, Befor
         }
         tern = built;
         return port;
+    }
+
+    /**
+     * System property: {@code rocksdb} runs every broker of this extension on durable storage in a fresh temporary
+     * folder (the test suite runs its protocol tests once more that way); unset, brokers keep everything in memory.
+     */
+    public static final String STORAGE_PROPERTY = "tern.test.storage";
+
+    private static java.nio.file.Path newDataDir() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("tern-test-data");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Stops the broker if it runs. Called by JUnit. */

@@ -29,7 +29,7 @@ public record ConfigDocument(BrokerConfig broker, Optional<HostPort> httpBind, D
 
     /** What an empty file means. */
     public static ConfigDocument defaults() {
-        return new ConfigDocument(BrokerConfig.defaults().withHttp(HttpConfig.defaults()), Optional.empty(),
+        return new ConfigDocument(BrokerConfig.defaults().withHttp(HttpConfig.defaults()).withStorage(StorageConfig.durable()), Optional.empty(),
                 DEFAULT_SYS_INTERVAL, List.of());
     }
 }

@@ -416,14 +416,10 @@ public final class ConfigLoader {
     }
 
     private StorageConfig storage(Section s) {
-        StorageConfig d = StorageConfig.defaults();
+        StorageConfig d = StorageConfig.durable();
         String engine = d.engine();
         if (s.has("engine")) {
             engine = choice(s, "engine", ENGINES);
-            if (engine.equals("rocksdb")) {
-                throw error(s.value("engine"), s.path("engine") + ": 'rocksdb' is not available yet; use 'memory' "
-                        + "(the only engine in this version: sessions and retained messages are lost on restart)");
-            }
         }
         Path dir = d.dir();
         if (s.has("dir")) {
@@ -436,12 +432,16 @@ public final class ConfigLoader {
             } catch (InvalidPathException e) {
                 throw error(s.value("dir"), s.path("dir") + ": expected a directory path, got '" + text + "'");
             }
-            note(s.value("dir"), "storage.dir is accepted but not used by the memory engine");
+            if (engine.equals("memory")) {
+                note(s.value("dir"), "storage.dir is not used by the memory engine");
+            }
         }
         String sync = d.sync();
         if (s.has("sync")) {
             sync = choice(s, "sync", SYNC_MODES);
-            note(s.value("sync"), "storage.sync is accepted but not used by the memory engine");
+            if (engine.equals("memory")) {
+                note(s.value("sync"), "storage.sync is not used by the memory engine");
+            }
         }
         return new StorageConfig(engine, dir, sync);
     }

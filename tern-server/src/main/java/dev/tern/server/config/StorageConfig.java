@@ -4,11 +4,12 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The {@code storage:} section. Until durable storage lands only {@code memory} runs; the keys are accepted so
- * that files written for later versions keep working.
+ * The {@code storage:} section.
  *
- * @param engine memory | rocksdb
- * @param sync always | batch | none
+ * @param engine rocksdb (durable, the default of {@code tern broker}) | memory (nothing survives a restart; the
+ *     default of the embedded broker)
+ * @param dir the data folder of the rocksdb engine
+ * @param sync always | batch | none: when a change is on disk, see docs/configuration.md
  */
 public record StorageConfig(String engine, Path dir, String sync) {
     public StorageConfig {
@@ -17,7 +18,17 @@ public record StorageConfig(String engine, Path dir, String sync) {
         Objects.requireNonNull(sync, "sync");
     }
 
+    /** The embedded broker's default: in memory. */
     public static StorageConfig defaults() {
         return new StorageConfig("memory", Path.of("data"), "always");
+    }
+
+    /** {@code tern broker}'s default (and a config file's without {@code storage.engine}): RocksDB in ./data. */
+    public static StorageConfig durable() {
+        return new StorageConfig("rocksdb", Path.of("data"), "always");
+    }
+
+    public boolean inMemory() {
+        return engine.equals("memory");
     }
 }

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
     /** What a file means by default: the embedded defaults plus the HTTP listener on 127.0.0.1:8080. */
-    private static final BrokerConfig FILE_DEFAULTS = BrokerConfig.defaults().withHttp(HttpConfig.defaults());
+    private static final BrokerConfig FILE_DEFAULTS = BrokerConfig.defaults().withHttp(HttpConfig.defaults())
+            .withStorage(StorageConfig.durable());
 
 
     private static BrokerConfig parse(String yaml) {
@@ -135,8 +136,8 @@ class ConfigLoaderTest {
             assertThat(d.httpBind()).contains(new HostPort("127.0.0.1", 8080));
             assertThat(d.sysInterval()).isZero();
             assertThat(d.notes()).containsExactly(
-                    "tern.yaml:27: storage.dir is accepted but not used by the memory engine",
-                    "tern.yaml:28: storage.sync is accepted but not used by the memory engine");
+                    "tern.yaml:27: storage.dir is not used by the memory engine",
+                    "tern.yaml:28: storage.sync is not used by the memory engine");
             assertThat(c.http()).isEqualTo(new HttpConfig(true, "127.0.0.1", 8080, null, null, false, true));
             assertThat(c.sysInterval()).isZero();
         }
@@ -369,10 +370,9 @@ class ConfigLoaderTest {
         }
 
         @Test
-        void storageEngineRocksdbIsNotAvailableYet() {
-            failing("storage:\n  engine: rocksdb\n")
-                    .hasMessageStartingWith("tern.yaml:2: storage.engine: 'rocksdb' is not available yet; use "
-                            + "'memory'");
+        void storageSyncUnknown() {
+            failing("storage:\n  sync: sometimes\n")
+                    .hasMessage("tern.yaml:2: storage.sync: expected one of always, batch, none, got 'sometimes'");
         }
 
         @Test

@@ -309,6 +309,19 @@ class WebSocketTest {
     }
 
     @Test
+    @DisplayName("a plain HTTP GET of the path (a browser visiting the URL) is answered with an HTTP error")
+    void plainHttpGet() throws IOException {
+        try (Socket s = new Socket("127.0.0.1", ws)) {
+            s.setSoTimeout((int) WAIT.toMillis());
+            s.getOutputStream().write("GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            byte[] answer = s.getInputStream().readNBytes(12);
+            assertThat(new String(answer, StandardCharsets.US_ASCII)).matches("HTTP/1\\.1 4\\d\\d");
+        }
+    }
+
+    @Test
     @DisplayName("plain MQTT on a WebSocket listener is not served")
     void plainMqttOnWebSocketListener() {
         try (RawMqttClient c = RawMqttClient.connect(ws)) {

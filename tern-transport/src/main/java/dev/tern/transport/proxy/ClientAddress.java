@@ -14,10 +14,16 @@ public final class ClientAddress {
     private ClientAddress() {
     }
 
-    /** The client's address; the socket's peer when no PROXY header named another one. */
+    /**
+     * The client's address; the socket's peer when no PROXY header named another one. Null when the channel has
+     * no IP peer address (closed before it connected, or not an IP socket).
+     */
     public static InetSocketAddress of(Channel channel) {
         InetSocketAddress proxied = channel.attr(PROXIED).get();
-        return proxied != null ? proxied : (InetSocketAddress) channel.remoteAddress();
+        if (proxied != null) {
+            return proxied;
+        }
+        return channel.remoteAddress() instanceof InetSocketAddress socket ? socket : null;
     }
 
     /** Whether a PROXY protocol header named the client (rather than the socket's peer being the client). */

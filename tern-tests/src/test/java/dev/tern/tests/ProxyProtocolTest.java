@@ -8,6 +8,9 @@ import dev.tern.codec.MqttVersion;
 import dev.tern.codec.packet.Connack;
 import dev.tern.core.BrokerInspector.SessionInfo;
 import dev.tern.server.Tern;
+import dev.tern.core.ClientLimits;
+import dev.tern.security.PasswordFile;
+import dev.tern.server.config.AuthConfig;
 import dev.tern.server.config.BrokerConfig;
 import dev.tern.server.config.HttpConfig;
 import dev.tern.server.config.LimitsConfig;
@@ -42,13 +45,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * PROXY protocol v1 and v2 on tcp, tls and ws listeners ({@code proxy-protocol: true}): the client address of the
- * header is what the broker shows (inspector and admin API), a LOCAL header keeps the socket's address, and a
- * connection without a valid header is closed at once with a log line.
+ * header is what the broker shows (inspector and admin API) and what the failed-login delay counts by, a LOCAL
+ * header keeps the socket's address, and a connection without a valid header is closed at once with a log line.
  */
 class ProxyProtocolTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** Long, so that a quick close can only be the PROXY check's doing. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration FAILED_AUTH_DELAY = Duration.ofMillis(300);
     private static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54,
         0x0A};
 
@@ -74,7 +78,10 @@ class ProxyProtocolTest {
                         ListenerConfig.tls("127.0.0.1", 0, TlsConfig.of(cert, key)).withProxyProtocol(true),
                         ListenerConfig.ws("127.0.0.1", 0).withProxyProtocol(true),
                         ListenerConfig.tcp("127.0.0.1", 0)))
-                .withLimits(new LimitsConfig(0, CONNECT_TIMEOUT, LimitsConfig.defaults().client()));
+                .withLimits(new LimitsConfig(0, CONNECT_TIMEOUT, new ClientLimits(65535, 128, 10_000, 0, 0,
+                        FAILED_AUTH_DELAY, Duration.ofSeconds(5))))
+                .withAuth(new AuthConfig(true, TlsPki.write(dir.resolve("passwd"), "carol:" + PasswordFile.hash(
+                        "carol-pw".getBytes(StandardCharsets.UTF_8)) + "\n"), null));
         broker = Tern.builder().config(config).http(HttpConfig.on("127.0.0.1", 0, null, null, true)).build();
         broker.start();
         List<Integer> ports = broker.ports();
@@ -254,6 +261,31 @@ class ProxyProtocolTest {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("\"" + id + "\"", "192.0.2.44:7777");
         }
+    }
+
+    /** Milliseconds from a CONNECT with a wrong password, behind a PROXY header for {@code client}, to CONNACK. */
+    static long failedLoginMillis(String client) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", tcp)) {
+            s.setSoTimeout((int) WAIT.toMillis());
+            s.getOutputStream().write(ascii("PROXY TCP4 " + client + " 127.0.0.1 5555 1883\r\n"));
+            long start = System.nanoTime();
+            s.getOutputStream().write(RawMqttClient.encode(ConnectBuilder.v311(unique("guess"))
+                    .credentials("carol", "wrong").build(), MqttVersion.V3_1_1));
+            assertThat(connack(s.getInputStream())).as("refused: bad user name or password").isEqualTo(4);
+            return (System.nanoTime() - start) / 1_000_000;
+        }
+    }
+
+    @Test
+    @DisplayName("the failed-login delay counts per address of the header, not per load balancer")
+    void failedLoginDelayPerProxiedAddress() throws IOException {
+        long first = failedLoginMillis("203.0.113.50");
+        long second = failedLoginMillis("203.0.113.50");
+        assertThat(first).isGreaterThanOrEqualTo(FAILED_AUTH_DELAY.toMillis() - 50);
+        assertThat(second).as("doubled for the same client").isGreaterThanOrEqualTo(2 * FAILED_AUTH_DELAY.toMillis()
+                - 50);
+        assertThat(failedLoginMillis("203.0.113.51")).as("another client behind the same balancer: not doubled")
+                .isLessThan(2 * FAILED_AUTH_DELAY.toMillis() - 50);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -14,6 +14,7 @@ import dev.tern.transport.TcpListener;
 import dev.tern.transport.tls.ServerTls;
 import dev.tern.transport.tls.TlsFileException;
 import dev.tern.transport.tls.TlsProvider;
+import dev.tern.transport.ws.WebSocketTransport;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.security.cert.X509Certificate;
@@ -76,13 +77,14 @@ final class BrokerRuntime {
             }
             for (ListenerConfig lc : config.listeners()) {
                 ServerTls serverTls = switch (lc.type()) {
-                    case "tcp" -> null;
-                    case "tls" -> tlsOf(lc);
-                    default -> throw new IllegalArgumentException("listener type '" + lc.type()
-                            + "' is not supported yet");
+                    case "tcp", "ws" -> null;
+                    case "tls", "wss" -> tlsOf(lc);
+                    default -> throw new IllegalArgumentException("listener " + lc.describe() + ": unknown type '"
+                            + lc.type() + "' (tcp, tls, ws or wss)");
                 };
                 ListenerSettings ls = new ListenerSettings(lc.type(), lc.host(), lc.port(),
-                        config.mqtt().maxPacketSize(), config.limits().connectTimeout(), lc.maxConnections());
+                        config.mqtt().maxPacketSize(), config.limits().connectTimeout(), lc.maxConnections(),
+                        ListenerConfig.isWebSocket(lc.type()) ? lc.path() : null, lc.proxyProtocol());
                 TcpListener listener = new TcpListener(loops, broker, ls, serverTls, connectionBudget);
                 ports.add(listener.bind());
                 listeners.add(listener);
@@ -90,6 +92,14 @@ final class BrokerRuntime {
                     tls.add(new NamedTls(listener.name(), serverTls));
                     LOG.info("listener {}: {}", listener.name(), serverTls.describe());
                     serverTls.warnings().forEach(w -> LOG.warn("listener {}: {}", listener.name(), w));
+                }
+                if (ls.webSocket()) {
+                    LOG.info("listener {}: MQTT over WebSocket on path {} (subprotocols {})", listener.name(),
+                            ls.webSocketPath(), String.join(", ", WebSocketTransport.SUBPROTOCOLS));
+                }
+                if (ls.proxyProtocol()) {
+                    LOG.info("listener {}: expects a PROXY protocol header (v1 or v2) on every connection; "
+                            + "connections without one are refused", listener.name());
                 }
                 boolean anonymous = lc.allowAnonymous() != null ? lc.allowAnonymous()
                         : config.auth().allowAnonymous();
@@ -128,11 +138,14 @@ final class BrokerRuntime {
         }
     }
 
-    /** Loads a TLS listener's files; a file that cannot be used stops the start with a message naming it. */
+    /**
+     * Loads the files of a tls or wss listener; a file that cannot be used stops the start with a message naming
+     * it.
+     */
     private ServerTls tlsOf(ListenerConfig lc) {
         if (lc.tls() == null) {
-            throw new IllegalArgumentException("listener " + lc.describe() + ": a tls listener needs its tls "
-                    + "settings (cert and key)");
+            throw new IllegalArgumentException("listener " + lc.describe() + ": a " + lc.type() + " listener needs "
+                    + "its tls settings (cert and key)");
         }
         if (tls.isEmpty()) {
             String whyNot = TlsProvider.openSslUnavailableReason();

@@ -3,14 +3,33 @@ package dev.tern.transport;
 import java.time.Duration;
 
 /**
- * What a TCP listener needs to know.
+ * What a listener needs to know.
  *
- * @param type the listener type for its name, e.g. "tcp"
+ * @param type the listener type, also used in its name: {@code tcp}, {@code tls}, {@code ws} or {@code wss}
  * @param port 0 picks a free port
  * @param maxConnections open connections on this listener, 0 = no limit of its own (the global one still applies)
+ * @param webSocketPath the HTTP path of a WebSocket listener, e.g. {@code /mqtt}; null for plain MQTT listeners
+ * @param proxyProtocol connections start with a PROXY protocol header (v1 or v2) that names the real client
  */
 public record ListenerSettings(String type, String host, int port, int maxPacketSize, Duration connectTimeout,
-                               int maxConnections) {
+                               int maxConnections, String webSocketPath, boolean proxyProtocol) {
+
+    /** A plain MQTT listener (no WebSocket, no PROXY protocol). */
+    public ListenerSettings(String type, String host, int port, int maxPacketSize, Duration connectTimeout,
+                            int maxConnections) {
+        this(type, host, port, maxPacketSize, connectTimeout, maxConnections, null, false);
+    }
+
+    public ListenerSettings {
+        if (webSocketPath != null && !webSocketPath.startsWith("/")) {
+            throw new IllegalArgumentException("webSocketPath must start with '/', was '" + webSocketPath + "'");
+        }
+    }
+
+    /** Whether MQTT is carried in WebSocket frames on this listener. */
+    public boolean webSocket() {
+        return webSocketPath != null;
+    }
 
     /** The name of a listener bound to a port: shown in logs and handed to authentication. */
     public String nameWithPort(int boundPort) {

@@ -10,6 +10,7 @@ import dev.tern.core.Broker;
 import dev.tern.core.ClientConnection;
 import dev.tern.core.Connection;
 import dev.tern.core.LogLimiter;
+import dev.tern.transport.proxy.ClientAddress;
 import io.netty.channel.Channel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -89,7 +90,7 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
                 return; // already closed, e.g. by the TLS handshake timeout, which said so itself
             }
             if (CONNECT_TIMEOUT_LOG.allow()) {
-                LOG.info("closing {}: no CONNECT within the connect timeout{}", ctx.channel().remoteAddress(),
+                LOG.info("closing {}: no CONNECT within the connect timeout{}", ClientAddress.of(ctx.channel()),
                         CONNECT_TIMEOUT_LOG.suppressedNote());
             }
             ctx.close();
@@ -148,9 +149,9 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
-            LOG.debug("I/O error on {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            LOG.debug("I/O error on {}: {}", ClientAddress.of(ctx.channel()), cause.getMessage());
         } else {
-            LOG.warn("unexpected error on {}, closing it", ctx.channel().remoteAddress(), cause);
+            LOG.warn("unexpected error on {}, closing it", ClientAddress.of(ctx.channel()), cause);
         }
         ctx.close();
     }
@@ -295,9 +296,10 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
         return MqttEncoder.encodedSize(packet, version);
     }
 
+    /** The client's address: the one its PROXY protocol header named, on a listener with proxy-protocol. */
     @Override
     public InetSocketAddress remoteAddress() {
-        return (InetSocketAddress) channel.remoteAddress();
+        return ClientAddress.of(channel);
     }
 
     @Override

@@ -3,9 +3,11 @@ package dev.tern.transport;
 import dev.tern.codec.decode.MqttDecoder;
 import dev.tern.codec.decode.MqttFrameDecoder;
 import dev.tern.core.Broker;
+import dev.tern.transport.proxy.ProxyProtocol;
 import dev.tern.transport.tls.CertificateIdentity;
 import dev.tern.transport.tls.ServerTls;
 import dev.tern.transport.tls.TlsHandshakeHandler;
+import dev.tern.transport.ws.WebSocketTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,9 +24,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An MQTT listener on TCP, plain or with TLS. With TLS the {@link SslHandler} comes first, so that everything
- * after it (flush consolidation, the frame decoder, the MQTT handler) sees plain bytes, and its handshake timeout is
- * the connect timeout: a client gets that long for the handshake and CONNECT together.
+ * An MQTT listener on TCP: plain, with TLS, over WebSocket, or both. The pipeline of a connection, each part only
+ * where the listener has it:
+ * <pre>
+ * PROXY header (proxy-protocol) -> TLS (tls, wss) -> HTTP upgrade and WebSocket frames (ws, wss)
+ *   -> flush consolidation -> MQTT frame decoder -> MQTT handler
+ * </pre>
+ * The PROXY header comes first because a load balancer sends it before the client's first byte. Everything after
+ * TLS sees plain bytes, and everything after the WebSocket handlers a plain MQTT byte stream, so the decoder and
+ * the MQTT handler are the same on every listener. The TLS handshake timeout, the WebSocket upgrade timeout and
+ * the CONNECT timeout are all the connect timeout, counted from the accept: a client gets that long for the PROXY
+ * header, the handshakes and CONNECT together.
  */
 public final class TcpListener {
     private static final Logger LOG = LoggerFactory.getLogger(TcpListener.class);
@@ -135,6 +145,9 @@ public final class TcpListener {
             });
             MqttFrameDecoder decoder = new MqttFrameDecoder(MqttDecoder.forServer(), settings.maxPacketSize());
             Supplier<String> identity = null;
+            if (settings.proxyProtocol()) {
+                ProxyProtocol.addTo(ch.pipeline(), name);
+            }
             if (tls != null) {
                 SslHandler ssl = tls.newHandler(ch.alloc(), settings.connectTimeout());
                 ch.pipeline()
@@ -143,6 +156,10 @@ public final class TcpListener {
                 if (tls.settings().useIdentityAsUsername()) {
                     identity = () -> CertificateIdentity.of(ssl.engine().getSession());
                 }
+            }
+            if (settings.webSocket()) {
+                WebSocketTransport.addTo(ch.pipeline(), settings.webSocketPath(), settings.maxPacketSize(),
+                        settings.connectTimeout(), name);
             }
             ch.pipeline()
                     .addLast("flush", new FlushConsolidationHandler(256, true))

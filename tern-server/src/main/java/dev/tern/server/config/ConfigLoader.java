@@ -37,8 +37,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  * <p>The file is read as a YAML node tree, not bound to objects, so that every error can name the file, the line
  * and the key path, and say what is allowed: {@code tern.yaml:7: unknown key 'mqtt.max-keepalve' (allowed:
  * max-keepalive, ...)}. An empty file means the defaults; a file without {@code listeners} gets the default
- * listener (tcp 127.0.0.1:1883). Keys of features that do not exist yet (WebSocket listeners, the PROXY protocol,
- * RocksDB) are refused with a message saying so, rather than silently ignored. The files of a TLS listener are
+ * listener (tcp 127.0.0.1:1883). Keys of features that do not exist yet (RocksDB) are refused with a message
+ * saying so, rather than silently ignored. The files of a TLS listener are
  * read and checked here (PEM, key matching the certificate, CRL signed by the CA), so that {@code --check-config}
  * catches a bad certificate before the broker starts.
  */
@@ -192,18 +192,15 @@ public final class ConfigLoader {
             }
             Section l = new Section(path, (MappingNode) item, LISTENER_KEYS);
             String type = l.has("type") ? choice(l, "type", LISTENER_TYPES) : l.has("tls") ? "tls" : "tcp";
-            if (!type.equals("tcp") && !type.equals("tls")) {
-                throw error(l.value("type"), l.path("type") + ": '" + type + "' listeners are not supported yet "
-                        + "(supported now: tcp, tls)");
-            }
+            String wsPath = null;
             if (l.has("path")) {
-                throw error(l.keyNode("path"), l.path("path") + ": WebSocket listeners are not supported yet "
-                        + "(supported now: tcp, tls)");
+                if (!ListenerConfig.isWebSocket(type)) {
+                    throw error(l.keyNode("path"), l.path("path") + ": only ws and wss listeners have a path (this "
+                            + "one is " + type + "; add 'type: ws')");
+                }
+                wsPath = webSocketPath(l);
             }
-            if (l.has("proxy-protocol") && bool(l, "proxy-protocol")) {
-                throw error(l.value("proxy-protocol"), l.path("proxy-protocol")
-                        + ": the PROXY protocol is not supported yet (only false is accepted)");
-            }
+            boolean proxyProtocol = l.has("proxy-protocol") && bool(l, "proxy-protocol");
             if (!l.has("bind")) {
                 throw error(item, path + ": missing key 'bind' (host:port, e.g. 0.0.0.0:1883)");
             }
@@ -216,22 +213,41 @@ public final class ConfigLoader {
                 }
             }
             TlsConfig tls = null;
-            if (type.equals("tls")) {
+            if (type.equals("tls") || type.equals("wss")) {
                 if (!l.has("tls") || isNull(l.value("tls"))) {
-                    throw error(l.has("tls") ? l.keyNode("tls") : l.value("type"), path + ": a tls listener needs a "
-                            + "'tls' section with at least 'cert' and 'key' (PEM files)");
+                    throw error(l.has("tls") ? l.keyNode("tls") : l.value("type"), path + ": a " + type + " listener "
+                            + "needs a 'tls' section with at least 'cert' and 'key' (PEM files)");
                 }
                 tls = tls(l);
             } else if (l.has("tls")) {
-                throw error(l.keyNode("tls"), l.path("tls") + ": only a listener of type tls has a tls section "
-                        + "(this one is " + type + "; add 'type: tls')");
+                throw error(l.keyNode("tls"), l.path("tls") + ": only a listener of type tls or wss has a tls "
+                        + "section (this one is " + type + "; add 'type: " + (type.equals("ws") ? "wss" : "tls")
+                        + "')");
             }
             Boolean allowAnonymous = l.has("allow-anonymous") ? bool(l, "allow-anonymous") : null;
             int maxConnections = (int) number(l, "max-connections", 0, 0, Integer.MAX_VALUE);
-            result.add(new ListenerConfig(type, bind.host(), bind.port(), allowAnonymous, tls, maxConnections));
+            result.add(new ListenerConfig(type, bind.host(), bind.port(), allowAnonymous, tls, maxConnections,
+                    wsPath, proxyProtocol));
             bindNodes.add(l.value("bind"));
         }
         return result;
+    }
+
+    /** The HTTP path of a WebSocket listener: an absolute path, without a query or fragment. */
+    private String webSocketPath(Section l) {
+        String expected = "an HTTP path starting with '/', e.g. /mqtt";
+        String text = scalar(l, "path", expected);
+        if (!text.startsWith("/")) {
+            throw error(l.value("path"), l.path("path") + ": expected " + expected + ", got '" + text + "'");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '?' || c == '#' || c <= ' ' || c >= 0x7f) {
+                throw error(l.value("path"), l.path("path") + ": expected " + expected + " (no query, fragment, "
+                        + "spaces or non-ASCII characters), got '" + text + "'");
+            }
+        }
+        return text;
     }
 
     /** The tls section of a listener; its files are loaded and checked (and a TLS context built) here. */

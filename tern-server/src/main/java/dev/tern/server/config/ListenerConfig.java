@@ -5,15 +5,22 @@ import java.util.Objects;
 /**
  * One listener.
  *
- * @param type {@code tcp} or {@code tls}; ws/wss come later
+ * @param type {@code tcp}, {@code tls}, {@code ws} (MQTT over WebSocket) or {@code wss} (over WebSocket and TLS)
  * @param host address to bind, e.g. 127.0.0.1 or 0.0.0.0
  * @param port 0 picks a free port
  * @param allowAnonymous null = inherit {@code auth.allow-anonymous}
- * @param tls the TLS settings of a {@code tls} listener; null for {@code tcp}
+ * @param tls the TLS settings of a {@code tls} or {@code wss} listener; null for {@code tcp} and {@code ws}
  * @param maxConnections connections open on this listener at once, 0 = no limit of its own
+ * @param path the HTTP path of a {@code ws}/{@code wss} listener ({@link #DEFAULT_PATH} when null); must be null
+ *     for {@code tcp} and {@code tls}
+ * @param proxyProtocol every connection starts with a PROXY protocol (v1 or v2) header, whose client address
+ *     becomes the connection's address
  */
 public record ListenerConfig(String type, String host, int port, Boolean allowAnonymous, TlsConfig tls,
-                             int maxConnections) {
+                             int maxConnections, String path, boolean proxyProtocol) {
+    /** The path of a WebSocket listener without a {@code path} key: what MQTT-over-WebSocket clients use. */
+    public static final String DEFAULT_PATH = "/mqtt";
+
     public ListenerConfig {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(host, "host");
@@ -23,11 +30,25 @@ public record ListenerConfig(String type, String host, int port, Boolean allowAn
         if (maxConnections < 0) {
             throw new IllegalArgumentException("max-connections must be >= 0, was " + maxConnections);
         }
+        if (isWebSocket(type)) {
+            path = path == null ? DEFAULT_PATH : path;
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
+            }
+        } else if (path != null) {
+            throw new IllegalArgumentException("only ws and wss listeners have a path (this one is " + type + ")");
+        }
     }
 
     /** A listener without a connection limit of its own. */
     public ListenerConfig(String type, String host, int port, Boolean allowAnonymous, TlsConfig tls) {
         this(type, host, port, allowAnonymous, tls, 0);
+    }
+
+    /** A listener without a path of its own (the default for ws/wss) and without the PROXY protocol. */
+    public ListenerConfig(String type, String host, int port, Boolean allowAnonymous, TlsConfig tls,
+                          int maxConnections) {
+        this(type, host, port, allowAnonymous, tls, maxConnections, null, false);
     }
 
     /** A listener without TLS settings. */
@@ -44,14 +65,39 @@ public record ListenerConfig(String type, String host, int port, Boolean allowAn
         return new ListenerConfig("tls", host, port, null, Objects.requireNonNull(tls, "tls"));
     }
 
+    /** A WebSocket listener on {@link #DEFAULT_PATH}. */
+    public static ListenerConfig ws(String host, int port) {
+        return new ListenerConfig("ws", host, port, null);
+    }
+
+    /** A WebSocket listener over TLS on {@link #DEFAULT_PATH}. */
+    public static ListenerConfig wss(String host, int port, TlsConfig tls) {
+        return new ListenerConfig("wss", host, port, null, Objects.requireNonNull(tls, "tls"));
+    }
+
+    /** Whether a listener of this type speaks WebSocket ({@code ws}, {@code wss}). */
+    public static boolean isWebSocket(String type) {
+        return type.equals("ws") || type.equals("wss");
+    }
+
     /** The same listener on another address (e.g. from {@code --bind}/{@code -p}), keeping every other setting. */
     public ListenerConfig withAddress(String newHost, int newPort) {
-        return new ListenerConfig(type, newHost, newPort, allowAnonymous, tls, maxConnections);
+        return new ListenerConfig(type, newHost, newPort, allowAnonymous, tls, maxConnections, path, proxyProtocol);
     }
 
     /** The same listener with another {@code allow-anonymous}. */
     public ListenerConfig withAllowAnonymous(Boolean newAllowAnonymous) {
-        return new ListenerConfig(type, host, port, newAllowAnonymous, tls, maxConnections);
+        return new ListenerConfig(type, host, port, newAllowAnonymous, tls, maxConnections, path, proxyProtocol);
+    }
+
+    /** The same WebSocket listener on another path. */
+    public ListenerConfig withPath(String newPath) {
+        return new ListenerConfig(type, host, port, allowAnonymous, tls, maxConnections, newPath, proxyProtocol);
+    }
+
+    /** The same listener with or without the PROXY protocol. */
+    public ListenerConfig withProxyProtocol(boolean newProxyProtocol) {
+        return new ListenerConfig(type, host, port, allowAnonymous, tls, maxConnections, path, newProxyProtocol);
     }
 
     /** "tcp 127.0.0.1:1883" for logs. */

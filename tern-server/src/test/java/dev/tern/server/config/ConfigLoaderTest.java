@@ -431,12 +431,34 @@ class ConfigLoaderTest {
                     .containsExactly(ListenerConfig.tcp(host, port));
         }
 
-        @ParameterizedTest
-        @ValueSource(strings = {"ws", "wss"})
-        void unsupportedTypes(String type) {
-            failing("listeners:\n  - type: " + type + "\n    bind: 0.0.0.0:8883\n")
-                    .hasMessage("tern.yaml:2: listeners[0].type: '" + type + "' listeners are not supported yet "
-                            + "(supported now: tcp, tls)");
+        @Test
+        void webSocketListenerHasTheDefaultPath() {
+            assertThat(parse("listeners:\n  - type: ws\n    bind: 0.0.0.0:8083\n").listeners())
+                    .containsExactly(ListenerConfig.ws("0.0.0.0", 8083));
+            assertThat(ListenerConfig.ws("0.0.0.0", 8083).path()).isEqualTo("/mqtt");
+        }
+
+        @Test
+        void webSocketListenerWithPathAndProxyProtocol() {
+            assertThat(parse("listeners:\n  - type: ws\n    bind: 0.0.0.0:8083\n    path: /broker/mqtt\n"
+                    + "    proxy-protocol: true\n").listeners())
+                    .containsExactly(ListenerConfig.ws("0.0.0.0", 8083).withPath("/broker/mqtt")
+                            .withProxyProtocol(true));
+        }
+
+        @Test
+        void proxyProtocolOnTcp() {
+            ListenerConfig l = parse("listeners:\n  - bind: 0.0.0.0:1883\n    proxy-protocol: true\n")
+                    .listeners().get(0);
+            assertThat(l.proxyProtocol()).isTrue();
+            assertThat(l.path()).isNull();
+        }
+
+        @Test
+        void wssNeedsATlsSection() {
+            failing("listeners:\n  - type: wss\n    bind: 0.0.0.0:8084\n")
+                    .hasMessage("tern.yaml:2: listeners[0]: a wss listener needs a 'tls' section with at least "
+                            + "'cert' and 'key' (PEM files)");
         }
 
         @Test
@@ -448,22 +470,41 @@ class ConfigLoaderTest {
         @Test
         void tlsSectionOnlyOnTlsListeners() {
             failing("listeners:\n  - type: tcp\n    bind: 0.0.0.0:8883\n    tls:\n      cert: a.pem\n")
-                    .hasMessage("tern.yaml:4: listeners[0].tls: only a listener of type tls has a tls section "
-                            + "(this one is tcp; add 'type: tls')");
+                    .hasMessage("tern.yaml:4: listeners[0].tls: only a listener of type tls or wss has a tls "
+                            + "section (this one is tcp; add 'type: tls')");
+            failing("listeners:\n  - type: ws\n    bind: 0.0.0.0:8083\n    tls:\n      cert: a.pem\n")
+                    .hasMessage("tern.yaml:4: listeners[0].tls: only a listener of type tls or wss has a tls "
+                            + "section (this one is ws; add 'type: wss')");
         }
 
         @Test
-        void pathIsNotSupportedYet() {
+        void pathOnlyOnWebSocketListeners() {
             failing("listeners:\n  - bind: 0.0.0.0:8083\n    path: /mqtt\n")
-                    .hasMessage("tern.yaml:3: listeners[0].path: WebSocket listeners are not supported yet "
-                            + "(supported now: tcp, tls)");
+                    .hasMessage("tern.yaml:3: listeners[0].path: only ws and wss listeners have a path (this one "
+                            + "is tcp; add 'type: ws')");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"mqtt", "''", "ws://host/mqtt"})
+        void pathMustStartWithASlash(String path) {
+            String shown = path.equals("''") ? "" : path;
+            failing("listeners:\n  - type: ws\n    bind: 0.0.0.0:8083\n    path: " + path + "\n")
+                    .hasMessage("tern.yaml:4: listeners[0].path: expected an HTTP path starting with '/', e.g. "
+                            + "/mqtt, got '" + shown + "'");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"/mqtt?x=1", "/mqtt#top", "\"/m qtt\""})
+        void pathWithoutQueryOrSpaces(String path) {
+            failing("listeners:\n  - type: ws\n    bind: 0.0.0.0:8083\n    path: " + path + "\n")
+                    .hasMessageStartingWith("tern.yaml:4: listeners[0].path: expected an HTTP path starting with "
+                            + "'/', e.g. /mqtt (no query, fragment, spaces or non-ASCII characters)");
         }
 
         @Test
-        void proxyProtocolTrueIsNotSupportedYet() {
-            failing("listeners:\n  - bind: 0.0.0.0:1883\n    proxy-protocol: true\n")
-                    .hasMessage("tern.yaml:3: listeners[0].proxy-protocol: the PROXY protocol is not supported "
-                            + "yet (only false is accepted)");
+        void proxyProtocolMustBeABoolean() {
+            failing("listeners:\n  - bind: 0.0.0.0:1883\n    proxy-protocol: v2\n")
+                    .hasMessage("tern.yaml:3: listeners[0].proxy-protocol: expected true or false, got 'v2'");
         }
 
         @Test

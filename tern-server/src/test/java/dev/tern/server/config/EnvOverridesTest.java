@@ -41,6 +41,18 @@ class EnvOverridesTest {
     }
 
     @Test
+    void webSocketListenerWithPathAndProxyProtocol() {
+        BrokerConfig c = load("listeners:\n  - bind: 127.0.0.1:1883\n", Map.of(
+                "TERN_LISTENERS_0_PROXY_PROTOCOL", "true",
+                "TERN_LISTENERS_1_TYPE", "ws",
+                "TERN_LISTENERS_1_BIND", "0.0.0.0:8083",
+                "TERN_LISTENERS_1_PATH", "/ws")).broker();
+        assertThat(c.listeners()).containsExactly(
+                ListenerConfig.tcp("127.0.0.1", 1883).withProxyProtocol(true),
+                ListenerConfig.ws("0.0.0.0", 8083).withPath("/ws"));
+    }
+
+    @Test
     void withoutAFileTheDefaultsAreOverridden() {
         BrokerConfig c = ConfigLoader.loadDocument(null, Map.of("TERN_LISTENERS_0_BIND", "0.0.0.0:2883")).broker();
         assertThat(c.listeners()).singleElement().satisfies(l -> {

@@ -56,6 +56,13 @@ class TlsListenerConfigTest {
     }
 
     @Test
+    void wssListener() {
+        assertThat(parse("listeners:\n  - type: wss\n    bind: 0.0.0.0:8084\n    path: /ws\n    tls:\n      cert: "
+                + cert + "\n      key: " + key + "\n").listeners())
+                .containsExactly(ListenerConfig.wss("0.0.0.0", 8084, TlsConfig.of(cert, key)).withPath("/ws"));
+    }
+
+    @Test
     void aTlsSectionWithoutTypeMeansTls() {
         assertThat(parse("listeners:\n  - bind: 127.0.0.1:8883\n    tls:\n      cert: " + cert + "\n      key: " + key
                 + "\n").listeners()).containsExactly(ListenerConfig.tls("127.0.0.1", 8883, TlsConfig.of(cert, key)));

@@ -11,6 +11,7 @@ import java.nio.channels.ClosedChannelException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 import dev.tern.core.LogLimiter;
+import dev.tern.transport.proxy.ClientAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,7 @@ public final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
             if (done.isSuccess()) {
                 if (LOG.isDebugEnabled()) {
                     SSLSession s = ctx.pipeline().get(SslHandler.class).engine().getSession();
-                    LOG.debug("TLS handshake with {} on {}: {} {}", ctx.channel().remoteAddress(), listener,
+                    LOG.debug("TLS handshake with {} on {}: {} {}", ClientAddress.of(ctx.channel()), listener,
                             s.getProtocol(), s.getCipherSuite());
                 }
             } else {
@@ -53,7 +54,7 @@ public final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (isTls(cause)) {
             // the handshake failure event says it once; errors after the handshake are the client's business
-            LOG.debug("TLS error on {} ({}): {}", ctx.channel().remoteAddress(), listener, reason(cause));
+            LOG.debug("TLS error on {} ({}): {}", ClientAddress.of(ctx.channel()), listener, reason(cause));
             ctx.close();
             return;
         }
@@ -67,10 +68,10 @@ public final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
         failureLogged = true;
         if (cause instanceof ClosedChannelException) {
             LOG.debug("TLS handshake with {} on {}: the client closed the connection first",
-                    ctx.channel().remoteAddress(), listener);
+                    ClientAddress.of(ctx.channel()), listener);
         } else {
             if (FAILURE_LOG.allow()) {
-                LOG.info("TLS handshake with {} on {} failed: {}{}", ctx.channel().remoteAddress(), listener,
+                LOG.info("TLS handshake with {} on {} failed: {}{}", ClientAddress.of(ctx.channel()), listener,
                         reason(cause), FAILURE_LOG.suppressedNote());
             }
         }

@@ -9,12 +9,14 @@ import java.nio.file.Path;
  * @param passwordFile a Mosquitto-format password file, or null for none
  * @param aclFile a Mosquitto-format ACL file, or null: every client may publish and subscribe to everything
  * @param jwt the {@code jwt:} section (clients with a JWT as password), or null for none
+ * @param scramFile the SCRAM credential file ({@code scram-file}) for MQTT 5 enhanced authentication with
+ *        SCRAM-SHA-256 and SCRAM-SHA-512, or null for none
  */
-public record AuthConfig(boolean allowAnonymous, Path passwordFile, Path aclFile, JwtConfig jwt) {
+public record AuthConfig(boolean allowAnonymous, Path passwordFile, Path aclFile, JwtConfig jwt, Path scramFile) {
 
-    /** Without JWT. */
+    /** Without JWT and SCRAM. */
     public AuthConfig(boolean allowAnonymous, Path passwordFile, Path aclFile) {
-        this(allowAnonymous, passwordFile, aclFile, null);
+        this(allowAnonymous, passwordFile, aclFile, null, null);
     }
 
     /** Only the anonymous rule, no files. */
@@ -27,6 +29,10 @@ public record AuthConfig(boolean allowAnonymous, Path passwordFile, Path aclFile
     }
 
     public AuthConfig withJwt(JwtConfig newJwt) {
-        return new AuthConfig(allowAnonymous, passwordFile, aclFile, newJwt);
+        return new AuthConfig(allowAnonymous, passwordFile, aclFile, newJwt, scramFile);
+    }
+
+    public AuthConfig withScramFile(Path newScramFile) {
+        return new AuthConfig(allowAnonymous, passwordFile, aclFile, jwt, newScramFile);
     }
 }

@@ -55,7 +55,8 @@ public final class ConfigLoader {
             "topic-alias-maximum", "max-queued-messages", "max-queued-bytes", "queue-overflow", "queue-qos0",
             "persistent-client-expiration", "max-client-id-length", "allow-zero-length-client-id",
             "max-session-expiry-interval");
-    static final List<String> AUTH_KEYS = List.of("allow-anonymous", "password-file", "acl-file", "jwt");
+    static final List<String> AUTH_KEYS = List.of("allow-anonymous", "password-file", "acl-file", "jwt",
+            "scram-file");
     static final List<String> JWT_KEYS = List.of("secret", "public-key-file", "jwks-file", "username-claim", "issuer",
             "audience", "clock-skew");
     static final List<String> LIMITS_KEYS = List.of("max-connections", "connect-timeout", "max-topic-length",
@@ -368,7 +369,18 @@ public final class ConfigLoader {
         Path passwordFile = s.has("password-file") ? readableFile(s, "password-file") : null;
         Path aclFile = s.has("acl-file") ? readableFile(s, "acl-file") : null;
         JwtConfig jwt = s.has("jwt") ? jwt(s) : null;
-        return new AuthConfig(anonymous, passwordFile, aclFile, jwt);
+        Path scramFile = null;
+        if (s.has("scram-file")) {
+            scramFile = readableFile(s, "scram-file");
+            try {
+                dev.tern.security.ScramCredentialFile.load(scramFile);
+            } catch (IOException e) {
+                throw error(s.value("scram-file"), s.path("scram-file") + ": " + e.getMessage());
+            }
+            note(s.value("scram-file"), "auth.scram-file is accepted but not used yet: the broker does not run MQTT 5 "
+                    + "enhanced authentication (AUTH packets) in this version");
+        }
+        return new AuthConfig(anonymous, passwordFile, aclFile, jwt, scramFile);
     }
 
     /** {@code auth.jwt}: exactly one key source, read and checked now. */

@@ -627,6 +627,23 @@ class ConfigLoaderTest {
         }
     }
 
+    @Nested
+    class Scram {
+        @Test
+        void scramFileIsReadAndChecked(@TempDir Path dir) throws IOException {
+            Path file = Files.writeString(dir.resolve("scram"), "alice:" + dev.tern.security.ScramCredential.create(
+                    dev.tern.security.ScramMechanism.SHA_256, "pw", 4096).encoded() + "\n");
+            ConfigDocument doc = ConfigLoader.parseDocument("auth:\n  scram-file: " + file + "\n", "tern.yaml");
+            assertThat(doc.broker().auth().scramFile()).isEqualTo(file);
+            assertThat(doc.notes()).containsExactly("tern.yaml:2: auth.scram-file is accepted but not used yet: the "
+                    + "broker does not run MQTT 5 enhanced authentication (AUTH packets) in this version");
+            Path bad = Files.writeString(dir.resolve("bad"), "# x\nalice:$7$101$abc$def\n");
+            failing("auth:\n  scram-file: " + bad + "\n").hasMessageStartingWith("tern.yaml:2: auth.scram-file: "
+                    + bad + ":2: user 'alice': expected SCRAM-SHA-256:iterations:salt:storedkey:serverkey");
+            failing("auth:\n  scram-fil: x\n").hasMessageEndingWith("did you mean 'scram-file'?");
+        }
+    }
+
     @Test
     void closestKey() {
         assertThat(ConfigLoader.closest("recieve-maximum", ConfigLoader.MQTT_KEYS)).isEqualTo("receive-maximum");

@@ -5,6 +5,9 @@ import dev.tern.security.FileFormatException;
 import dev.tern.security.PasswordFile;
 import dev.tern.security.PasswordFileEditor;
 import dev.tern.security.PasswordHash;
+import dev.tern.security.ScramCredential;
+import dev.tern.security.ScramCredentialFile;
+import dev.tern.security.ScramMechanism;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -17,7 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -34,13 +39,17 @@ import picocli.CommandLine.Spec;
         customSynopsis = {
             "tern passwd [-c | -D] [-H HASH] [-I ITERATIONS] PASSWORDFILE USERNAME",
             "tern passwd [-c] -b [-H HASH] [-I ITERATIONS] PASSWORDFILE USERNAME PASSWORD",
-            "tern passwd -U [-H HASH] [-I ITERATIONS] PASSWORDFILE"},
+            "tern passwd -U [-H HASH] [-I ITERATIONS] PASSWORDFILE",
+            "tern passwd --scram MECH[,MECH] [-c | -D] [-b] [-I ITERATIONS] SCRAMFILE USERNAME [PASSWORD]"},
         description = {
             "Manage a password file in Mosquitto's format (user:hash lines), which the broker reads with "
                     + "auth.password-file and Mosquitto 2.x reads with password_file.",
             "Without -b the password is asked twice: at the terminal without echo, or as two lines on standard "
                     + "input when there is no terminal. The file is replaced atomically and made readable by its "
-                    + "owner only (mode 0600); other users' lines and comments are kept."},
+                    + "owner only (mode 0600); other users' lines and comments are kept.",
+            "With --scram it writes SCRAM credentials instead (user:SCRAM-SHA-256:iterations:salt:storedkey:serverkey "
+                    + "lines), for the broker's auth.scram-file and MQTT 5 enhanced authentication; that file is "
+                    + "separate from the password file, which Mosquitto reads."},
         footerHeading = "%n",
         footer = {"Examples:",
             "  tern passwd -c /etc/tern/passwd alice",
@@ -48,6 +57,8 @@ import picocli.CommandLine.Spec;
             "  tern passwd -H argon2id /etc/tern/passwd carol",
             "  tern passwd -D /etc/tern/passwd bob",
             "  tern passwd -U /etc/tern/passwd      (hash a plain-text user:password file in place)",
+            "  tern passwd --scram sha-256,sha-512 -c /etc/tern/scram alice",
+            "  tern passwd --scram sha-256 -b /etc/tern/scram bob 'S3cret'",
             "Exit codes: 0 ok, 1 failure (file, user or password problem), 2 wrong option."})
 public final class PasswdCommand implements Callable<Integer> {
 
@@ -77,7 +88,14 @@ public final class PasswdCommand implements Callable<Integer> {
             + "(default 101, as mosquitto_passwd), or passes for argon2id (default 2).")
     Integer iterations;
 
-    @Parameters(index = "0", paramLabel = "PASSWORDFILE", description = "The password file.")
+    @Option(names = "--scram", paramLabel = "MECH", split = ",", description = "Write SCRAM credentials for MQTT 5 "
+            + "enhanced authentication: sha-256 (SCRAM-SHA-256), sha-512 (SCRAM-SHA-512), or both separated by a "
+            + "comma; one line per user and mechanism. -I sets the iterations (default and minimum 4096). With -D, "
+            + "removes only those mechanisms' lines.")
+    List<String> scram;
+
+    @Parameters(index = "0", paramLabel = "PASSWORDFILE", description = "The password file (with --scram: the "
+            + "SCRAM credential file).")
     Path file;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "USERNAME", description = "The user to add, update or "
@@ -126,7 +144,14 @@ public final class PasswdCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             Algorithm algorithm = checkOptions();
-            if (upgrade) {
+            if (scram != null) {
+                List<ScramMechanism> mechanisms = checkScramOptions();
+                if (delete) {
+                    deleteScram(mechanisms);
+                } else {
+                    setScram(mechanisms);
+                }
+            } else if (upgrade) {
                 upgrade(algorithm);
             } else if (delete) {
                 delete();
@@ -190,6 +215,66 @@ public final class PasswdCommand implements Callable<Integer> {
             throw new UsageProblem("a password on the command line needs -b");
         }
         return algorithm.get();
+    }
+
+    private List<ScramMechanism> checkScramOptions() throws UsageProblem {
+        if (upgrade) {
+            throw new UsageProblem("--scram cannot be used with -U (SCRAM credentials are made from the password, "
+                    + "not from a hash)");
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("-H")) {
+            throw new UsageProblem("--scram cannot be used with -H (the mechanism names the hash)");
+        }
+        List<ScramMechanism> mechanisms = new ArrayList<>();
+        for (String name : scram) {
+            ScramMechanism m = ScramMechanism.byName(name.strip()).orElseThrow(() -> new UsageProblem(
+                    "unknown SCRAM mechanism '" + name + "' for --scram (expected sha-256 or sha-512)"));
+            if (!mechanisms.contains(m)) {
+                mechanisms.add(m);
+            }
+        }
+        if (iterations != null && iterations < ScramMechanism.MIN_ITERATIONS) {
+            throw new UsageProblem("-I must be at least " + ScramMechanism.MIN_ITERATIONS + " with --scram (RFC 7677)");
+        }
+        String problem = ScramCredentialFile.usernameProblem(username);
+        if (problem != null) {
+            throw new UsageProblem("invalid username: " + problem);
+        }
+        return mechanisms;
+    }
+
+    private void setScram(List<ScramMechanism> mechanisms) throws IOException, Failure {
+        PasswordFileEditor editor = create ? PasswordFileEditor.empty() : openExisting();
+        byte[] pw = batch ? password.getBytes(StandardCharsets.UTF_8) : askPassword();
+        try {
+            String text = new String(pw, StandardCharsets.UTF_8);
+            int count = iterations != null ? iterations : ScramMechanism.MIN_ITERATIONS;
+            for (ScramMechanism m : mechanisms) {
+                ScramCredential credential;
+                try {
+                    credential = ScramCredential.create(m, text, count);
+                } catch (IllegalArgumentException e) {
+                    throw new Failure("the password cannot be used for SCRAM: " + e.getMessage());
+                }
+                editor.put(username, credential.encoded(), m.mechanismName() + ":");
+            }
+        } finally {
+            Arrays.fill(pw, (byte) 0);
+        }
+        editor.writeTo(file);
+    }
+
+    private void deleteScram(List<ScramMechanism> mechanisms) throws IOException, Failure {
+        PasswordFileEditor editor = openExisting();
+        boolean removed = false;
+        for (ScramMechanism m : mechanisms) {
+            removed |= editor.remove(username, m.mechanismName() + ":");
+        }
+        if (!removed) {
+            throw new Failure("user '" + username + "' has no " + mechanisms.stream().map(Object::toString)
+                    .reduce((a, b) -> a + " or " + b).orElse("") + " line in " + file);
+        }
+        editor.writeTo(file);
     }
 
     private int cost(Algorithm algorithm) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.security.Algorithm;
 import dev.tern.security.PasswordFile;
+import dev.tern.security.ScramCredential;
+import dev.tern.security.ScramCredentialFile;
+import dev.tern.security.ScramMechanism;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -150,6 +153,56 @@ class PasswdCommandTest {
         Files.writeString(file, "alice:plain\nbroken\n");
         assertFails(1, file + ":2: expected username:password", "-U", file.toString());
         assertThat(Files.readString(file)).isEqualTo("alice:plain\nbroken\n");
+    }
+
+    @Test
+    void scramCredentials() throws Exception {
+        Path file = dir.resolve("scram");
+        CliRun run = CliRun.of("passwd", "--scram", "sha-256,sha-512", "-c", "-b", file.toString(), "alice", "pencil");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(Files.readString(file)).matches("alice:SCRAM-SHA-256:4096:[^:]+:[^:]+:[^:]+\n"
+                + "alice:SCRAM-SHA-512:4096:[^:]+:[^:]+:[^:]+\n");
+        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        }
+        // the stored credential is the one of the password: derive it again with the file's salt
+        ScramCredentialFile f = ScramCredentialFile.load(file);
+        ScramCredential stored = f.find("alice", ScramMechanism.SHA_256);
+        assertThat(ScramCredential.derive(ScramMechanism.SHA_256, "pencil", stored.salt(), 4096).encoded())
+                .isEqualTo(stored.encoded());
+
+        // another user, asked on standard input, more iterations; then a new SHA-512 line for alice, in place
+        assertThat(passwd("pw2\npw2\n", "--scram", "sha-512", "-I", "10000", file.toString(), "bob").exitCode())
+                .isZero();
+        String before = Files.readString(file);
+        assertThat(CliRun.of("passwd", "--scram", "SCRAM-SHA-512", "-b", file.toString(), "alice", "new").exitCode())
+                .isZero();
+        f = ScramCredentialFile.load(file);
+        assertThat(f.find("bob", ScramMechanism.SHA_512).iterations()).isEqualTo(10000);
+        assertThat(f.find("alice", ScramMechanism.SHA_256).encoded()).isEqualTo(stored.encoded());
+        assertThat(Files.readString(file).lines().toList().get(1)).startsWith("alice:SCRAM-SHA-512:")
+                .isNotEqualTo(before.lines().toList().get(1));
+
+        // -D with --scram removes that mechanism's line only
+        assertThat(CliRun.of("passwd", "--scram", "sha-256", "-D", file.toString(), "alice").exitCode()).isZero();
+        f = ScramCredentialFile.load(file);
+        assertThat(f.find("alice", ScramMechanism.SHA_256)).isNull();
+        assertThat(f.find("alice", ScramMechanism.SHA_512)).isNotNull();
+        assertFails(1, "user 'alice' has no SCRAM-SHA-256 line", "--scram", "sha-256", "-D", file.toString(), "alice");
+    }
+
+    @Test
+    void scramErrors() {
+        Path file = dir.resolve("scram");
+        assertFails(2, "unknown SCRAM mechanism 'sha-1'", "--scram", "sha-1", "-c", "-b", file.toString(), "u", "p");
+        assertFails(2, "-I must be at least 4096", "--scram", "sha-256", "-I", "1000", "-c", "-b", file.toString(),
+                "u", "p");
+        assertFails(2, "--scram cannot be used with -H", "--scram", "sha-256", "-H", "argon2id", "-c", "-b",
+                file.toString(), "u", "p");
+        assertFails(2, "--scram cannot be used with -U", "--scram", "sha-256", "-U", file.toString());
+        assertFails(2, "not in SASLprep form", "--scram", "sha-256", "-c", "-b", file.toString(), "\u2168", "p");
+        assertFails(1, "cannot be used for SCRAM: character U+0007", "--scram", "sha-256", "-c", "-b",
+                file.toString(), "u", "a\u0007b");
     }
 
     private static void assertFails(int code, String message, String... args) {

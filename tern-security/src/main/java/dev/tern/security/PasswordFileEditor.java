@@ -59,13 +59,22 @@ public final class PasswordFileEditor {
 
     /** Sets a user's hash: replaces the user's line where it stands, or appends one. */
     public void put(String user, String encodedHash) {
+        put(user, encodedHash, "");
+    }
+
+    /**
+     * Sets one of a user's lines, for files with several lines per user (the SCRAM credential file: one per
+     * mechanism): replaces the user's line whose value starts with {@code valuePrefix} where it stands, or appends
+     * one.
+     */
+    public void put(String user, String value, String valuePrefix) {
         String problem = PasswordFile.usernameProblem(user);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        String line = user + ":" + encodedHash;
+        String line = user + ":" + value;
         for (int i = 0; i < lines.size(); i++) {
-            if (isEntry(lines.get(i)) && userOf(lines.get(i)).equals(user)) {
+            if (matches(lines.get(i), user, valuePrefix)) {
                 lines.set(i, line);
                 return;
             }
@@ -73,9 +82,19 @@ public final class PasswordFileEditor {
         lines.add(line);
     }
 
+    private static boolean matches(String line, String user, String valuePrefix) {
+        return isEntry(line) && userOf(line).equals(user)
+                && (valuePrefix.isEmpty() || line.strip().substring(user.length()).startsWith(":" + valuePrefix));
+    }
+
     /** Removes a user's line(s); false when the user was not there. */
     public boolean remove(String user) {
-        return lines.removeIf(l -> isEntry(l) && userOf(l).equals(user));
+        return remove(user, "");
+    }
+
+    /** Removes the user's lines whose value starts with {@code valuePrefix}; false when there was none. */
+    public boolean remove(String user, String valuePrefix) {
+        return lines.removeIf(l -> matches(l, user, valuePrefix));
     }
 
     public boolean contains(String user) {

@@ -2,6 +2,8 @@ package dev.tern.server.config;
 
 import dev.tern.core.ClientLimits;
 import dev.tern.core.MqttSettings;
+import dev.tern.security.JwtKeys;
+import dev.tern.security.JwtSettings;
 import dev.tern.transport.tls.ServerTls;
 import dev.tern.transport.tls.TlsDefaults;
 import dev.tern.transport.tls.TlsFileException;
@@ -53,7 +55,10 @@ public final class ConfigLoader {
             "topic-alias-maximum", "max-queued-messages", "max-queued-bytes", "queue-overflow", "queue-qos0",
             "persistent-client-expiration", "max-client-id-length", "allow-zero-length-client-id",
             "max-session-expiry-interval");
-    static final List<String> AUTH_KEYS = List.of("allow-anonymous", "password-file", "acl-file");
+    static final List<String> AUTH_KEYS = List.of("allow-anonymous", "password-file", "acl-file", "jwt",
+            "scram-file");
+    static final List<String> JWT_KEYS = List.of("secret", "public-key-file", "jwks-file", "username-claim", "issuer",
+            "audience", "clock-skew");
     static final List<String> LIMITS_KEYS = List.of("max-connections", "connect-timeout", "max-topic-length",
             "max-topic-levels", "max-subscriptions-per-client", "publish-rate", "publish-bytes-rate",
             "failed-auth-delay", "failed-auth-max-delay");
@@ -379,7 +384,80 @@ public final class ConfigLoader {
                 : AuthConfig.defaults().allowAnonymous();
         Path passwordFile = s.has("password-file") ? readableFile(s, "password-file") : null;
         Path aclFile = s.has("acl-file") ? readableFile(s, "acl-file") : null;
-        return new AuthConfig(anonymous, passwordFile, aclFile);
+        JwtConfig jwt = s.has("jwt") ? jwt(s) : null;
+        Path scramFile = null;
+        if (s.has("scram-file")) {
+            scramFile = readableFile(s, "scram-file");
+            try {
+                dev.tern.security.ScramCredentialFile.load(scramFile);
+            } catch (IOException e) {
+                throw error(s.value("scram-file"), s.path("scram-file") + ": " + e.getMessage());
+            }
+            note(s.value("scram-file"), "auth.scram-file is accepted but not used yet: the broker does not run MQTT 5 "
+                    + "enhanced authentication (AUTH packets) in this version");
+        }
+        return new AuthConfig(anonymous, passwordFile, aclFile, jwt, scramFile);
+    }
+
+    /** {@code auth.jwt}: exactly one key source, read and checked now. */
+    private JwtConfig jwt(Section auth) {
+        Section j = auth.section("jwt", JWT_KEYS);
+        List<String> sources = new ArrayList<>();
+        for (String k : List.of("secret", "public-key-file", "jwks-file")) {
+            if (j.has(k)) {
+                sources.add(k);
+            }
+        }
+        if (sources.size() != 1) {
+            Node at = sources.size() > 1 ? j.keyNode(sources.get(1)) : auth.keyNode("jwt");
+            throw error(at, auth.path("jwt") + ": " + (sources.isEmpty() ? "needs" : "takes only")
+                    + " one of secret (HS256), public-key-file (RS256/ES256, PEM) or jwks-file (a JWKS)"
+                    + (sources.size() > 1 ? ", not both " + sources.get(0) + " and " + sources.get(1) : ""));
+        }
+        String secret = null;
+        Path publicKeyFile = null;
+        Path jwksFile = null;
+        if (j.has("secret")) {
+            secret = scalar(j, "secret", "a secret of at least " + JwtKeys.MIN_SECRET_BYTES + " bytes");
+            int length = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (length < JwtKeys.MIN_SECRET_BYTES) {
+                throw error(j.value("secret"), j.path("secret") + ": expected a secret of at least "
+                        + JwtKeys.MIN_SECRET_BYTES + " bytes (256 bits, RFC 7518; e.g. the output of 'openssl rand "
+                        + "-hex 32'), got " + length);
+            }
+        } else if (j.has("public-key-file")) {
+            publicKeyFile = readableFile(j, "public-key-file");
+            loadKeys(j, "public-key-file", publicKeyFile, JwtKeys::loadPem);
+        } else {
+            jwksFile = readableFile(j, "jwks-file");
+            loadKeys(j, "jwks-file", jwksFile, JwtKeys::loadJwks);
+        }
+        String claim = JwtSettings.DEFAULT_USERNAME_CLAIM;
+        if (j.has("username-claim")) {
+            claim = scalar(j, "username-claim", "a claim name like sub or preferred_username").strip();
+            if (claim.isEmpty()) {
+                throw error(j.value("username-claim"), j.path("username-claim") + ": expected a claim name, got ''");
+            }
+        }
+        String issuer = j.has("issuer") ? scalar(j, "issuer", "the token issuer (iss), e.g. https://id.example.com")
+                : null;
+        List<String> audiences = j.has("audience")
+                ? stringList(j, "audience", "audience names (aud), e.g. mqtt") : List.of();
+        Duration skew = j.has("clock-skew") ? duration(j, "clock-skew", Duration.ZERO, "0 or more")
+                : JwtSettings.DEFAULT_CLOCK_SKEW;
+        return new JwtConfig(secret, publicKeyFile, jwksFile, claim, issuer, audiences, skew);
+    }
+
+    private interface KeyLoader {
+        JwtKeys load(Path file) throws IOException;
+    }
+
+    private void loadKeys(Section s, String key, Path file, KeyLoader loader) {
+        try {
+            loader.load(file);
+        } catch (IOException | RuntimeException e) {
+            throw error(s.value(key), s.path(key) + ": " + e.getMessage());
+        }
     }
 
     /** A path to a file that must exist and be readable now (relative paths: to the working directory). */

@@ -82,6 +82,12 @@ final class EnvOverrides {
             }
             return;
         }
+        if (section.key.equals("auth") && section.next < tokens.size() && tokens.get(section.next).equals("jwt")) {
+            Match jwtKey = match(tokens, section.next + 1, ConfigLoader.JWT_KEYS, name);
+            end(jwtKey, tokens, name);
+            put(mapping(mapping(top, "auth"), "jwt"), jwtKey.key, valueNode(value, mark));
+            return;
+        }
         List<String> keys = switch (section.key) {
             case "mqtt" -> ConfigLoader.MQTT_KEYS;
             case "auth" -> ConfigLoader.AUTH_KEYS;

@@ -608,6 +608,83 @@ class ConfigLoaderTest {
         }
     }
 
+    @Nested
+    class Jwt {
+        private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+        @Test
+        void secretWithDefaults() {
+            BrokerConfig c = parse("auth:\n  jwt:\n    secret: " + SECRET + "\n");
+            assertThat(c.auth().jwt()).isEqualTo(JwtConfig.withSecret(SECRET));
+            assertThat(c.auth().jwt().usernameClaim()).isEqualTo("sub");
+            assertThat(c.auth().jwt().clockSkew()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(c.auth().jwt().toString()).doesNotContain(SECRET);
+        }
+
+        @Test
+        void everyKey(@TempDir Path dir) throws Exception {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            Path pem = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                    + java.util.Base64.getMimeEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded())
+                    + "\n-----END PUBLIC KEY-----\n");
+            BrokerConfig c = parse("auth:\n  jwt:\n    public-key-file: " + pem + "\n    username-claim: "
+                    + "preferred_username\n    issuer: https://id.example\n    audience: [mqtt, tern]\n"
+                    + "    clock-skew: 5s\n");
+            assertThat(c.auth().jwt()).isEqualTo(new JwtConfig(null, pem, null, "preferred_username",
+                    "https://id.example", List.of("mqtt", "tern"), Duration.ofSeconds(5)));
+            assertThat(parse("auth:\n  jwt:\n    secret: " + SECRET + "\n    audience: mqtt\n").auth().jwt()
+                    .audiences()).containsExactly("mqtt");
+        }
+
+        @Test
+        void exactlyOneKeySource(@TempDir Path dir) throws IOException {
+            failing("auth:\n  jwt:\n    issuer: x\n").hasMessage("tern.yaml:2: auth.jwt: needs one of secret "
+                    + "(HS256), public-key-file (RS256/ES256, PEM) or jwks-file (a JWKS)");
+            Path jwks = Files.writeString(dir.resolve("jwks.json"), "{}");
+            failing("auth:\n  jwt:\n    secret: " + SECRET + "\n    jwks-file: " + jwks + "\n")
+                    .hasMessageStartingWith("tern.yaml:4: auth.jwt: takes only one of").hasMessageEndingWith(
+                            "not both secret and jwks-file");
+        }
+
+        @Test
+        void badValuesNameTheLine(@TempDir Path dir) throws IOException {
+            failing("auth:\n  jwt:\n    secret: short\n").hasMessageStartingWith(
+                    "tern.yaml:3: auth.jwt.secret: expected a secret of at least 32 bytes");
+            failing("auth:\n  jwt:\n    secret: " + SECRET + "\n    usernme-claim: sub\n").hasMessageStartingWith(
+                    "tern.yaml:4: unknown key 'auth.jwt.usernme-claim'").hasMessageEndingWith(
+                            "did you mean 'username-claim'?");
+            failing("auth:\n  jwt:\n    secret: " + SECRET + "\n    clock-skew: soon\n").hasMessageStartingWith(
+                    "tern.yaml:4: auth.jwt.clock-skew: expected a duration");
+            Path notPem = Files.writeString(dir.resolve("key.pem"), "hello");
+            failing("auth:\n  jwt:\n    public-key-file: " + notPem + "\n").hasMessage("tern.yaml:3: "
+                    + "auth.jwt.public-key-file: " + notPem + ":1: no PEM block found (expected -----BEGIN PUBLIC "
+                    + "KEY----- or -----BEGIN CERTIFICATE-----)");
+            Path emptyJwks = Files.writeString(dir.resolve("jwks.json"), "{\"keys\": []}");
+            failing("auth:\n  jwt:\n    jwks-file: " + emptyJwks + "\n").hasMessageContaining(
+                    "auth.jwt.jwks-file: " + emptyJwks + ":1: the JWKS has no key");
+            failing("auth:\n  jwt:\n    jwks-file: /nonexistent/jwks.json\n").hasMessageStartingWith(
+                    "tern.yaml:3: auth.jwt.jwks-file: no such file");
+        }
+    }
+
+    @Nested
+    class Scram {
+        @Test
+        void scramFileIsReadAndChecked(@TempDir Path dir) throws IOException {
+            Path file = Files.writeString(dir.resolve("scram"), "alice:" + dev.tern.security.ScramCredential.create(
+                    dev.tern.security.ScramMechanism.SHA_256, "pw", 4096).encoded() + "\n");
+            ConfigDocument doc = ConfigLoader.parseDocument("auth:\n  scram-file: " + file + "\n", "tern.yaml");
+            assertThat(doc.broker().auth().scramFile()).isEqualTo(file);
+            assertThat(doc.notes()).containsExactly("tern.yaml:2: auth.scram-file is accepted but not used yet: the "
+                    + "broker does not run MQTT 5 enhanced authentication (AUTH packets) in this version");
+            Path bad = Files.writeString(dir.resolve("bad"), "# x\nalice:$7$101$abc$def\n");
+            failing("auth:\n  scram-file: " + bad + "\n").hasMessageStartingWith("tern.yaml:2: auth.scram-file: "
+                    + bad + ":2: user 'alice': expected SCRAM-SHA-256:iterations:salt:storedkey:serverkey");
+            failing("auth:\n  scram-fil: x\n").hasMessageEndingWith("did you mean 'scram-file'?");
+        }
+    }
+
     @Test
     void closestKey() {
         assertThat(ConfigLoader.closest("recieve-maximum", ConfigLoader.MQTT_KEYS)).isEqualTo("receive-maximum");

@@ -62,6 +62,18 @@ class EnvOverridesTest {
     }
 
     @Test
+    void nestedJwtKeys() {
+        BrokerConfig c = load("", Map.of("TERN_AUTH_JWT_SECRET", "0123456789abcdef0123456789abcdef",
+                "TERN_AUTH_JWT_USERNAME_CLAIM", "client_id", "TERN_AUTH_JWT_AUDIENCE", "[mqtt, tern]")).broker();
+        assertThat(c.auth().jwt().secret()).isEqualTo("0123456789abcdef0123456789abcdef");
+        assertThat(c.auth().jwt().usernameClaim()).isEqualTo("client_id");
+        assertThat(c.auth().jwt().audiences()).containsExactly("mqtt", "tern");
+        assertThatThrownBy(() -> load("", Map.of("TERN_AUTH_JWT_SECRT", "x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("environment TERN_AUTH_JWT_SECRT: not a "
+                        + "Tern setting");
+    }
+
+    @Test
     void aBadValueNamesTheVariable() {
         assertThatThrownBy(() -> load("", Map.of("TERN_MQTT_RECEIVE_MAXIMUM", "0")))
                 .isInstanceOf(ConfigException.class)

@@ -552,11 +552,20 @@ public final class ClientConnection {
             onPubRec(r);
         } else if (packet instanceof PubRel r) {
             boolean known = session.inboundQos2.remove(r.packetId());
+            PubComp comp = PubComp.of(r.packetId(), known || version != MqttVersion.V5
+                    ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND);
             if (known && session.stored) {
+                // PUBCOMP only once the id is forgotten for good: the publisher reuses it at once, and a restored
+                // stale id would take its next message for a resend and drop it
                 shard.journal.add(new dev.tern.spi.storage.Mutation.RemoveInboundPacketId(clientId, r.packetId()));
+                shard.journal.afterDurable(failure -> {
+                    if (state == State.CONNECTED) {
+                        connection.send(comp);
+                    }
+                });
+            } else {
+                connection.send(comp);
             }
-            connection.send(PubComp.of(r.packetId(), known || version != MqttVersion.V5
-                    ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND));
         } else if (packet instanceof PubComp c) {
             if (session.out.onPubComp(c.packetId())) {
                 drainQueue();

@@ -96,6 +96,11 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
         channel = ctx.channel();
         int keepAlive = role == Role.IDLE ? 300 : 60;
         Connect connect = Connect.of(options.version(), clientId, true, keepAlive);
+        if (role == Role.SUBSCRIBER && options.persistentSubscribers()) {
+            connect = new Connect(connect.version(), clientId, false, keepAlive, null, null, null,
+                    options.version() == dev.tern.codec.MqttVersion.V5 ? 3600 : 0, 65535, 0, 0, false, true, null,
+                    null, java.util.List.of());
+        }
         ctx.writeAndFlush(encode(ctx, connect));
         ctx.fireChannelActive();
     }

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param connections for {@link Scenario#CONN}: how many to open
  * @param connectRate new connections per second
  * @param warmup a period before measuring starts, in which load runs but is not counted
+ * @param persistentSubscribers subscribers keep a persistent session (3.1.x clean session 0; MQTT 5 clean start 0
+ *     with a session expiry of an hour), so that a broker with durable storage stores what they are sent
  */
 public record BenchOptions(
         Scenario scenario,
@@ -35,7 +37,8 @@ public record BenchOptions(
         int connectRate,
         Duration warmup,
         String clientIdPrefix,
-        boolean quiet) {
+        boolean quiet,
+        boolean persistentSubscribers) {
 
     /** Bytes the bench writes at the start of each payload: send time, publisher index, sequence. */
     public static final int HEADER_BYTES = 20;
@@ -55,7 +58,7 @@ public record BenchOptions(
 
     public static BenchOptions defaults(Scenario scenario) {
         return new BenchOptions(scenario, "127.0.0.1", 1883, MqttVersion.V3_1_1, 0, 64, "bench/%i", 0, 0, 0, 64,
-                Duration.ofSeconds(10), 0, 1000, 1000, Duration.ZERO, "tern-bench", false);
+                Duration.ofSeconds(10), 0, 1000, 1000, Duration.ZERO, "tern-bench", false, false);
     }
 
     /** The number of publishers after scenario defaults. */
@@ -105,6 +108,7 @@ public record BenchOptions(
 
     public BenchOptions withPort(int newPort) {
         return new BenchOptions(scenario, host, newPort, version, qos, payloadSize, topicPattern, publishers,
-                subscribers, rate, inflight, duration, count, connections, connectRate, warmup, clientIdPrefix, quiet);
+                subscribers, rate, inflight, duration, count, connections, connectRate, warmup, clientIdPrefix, quiet,
+                persistentSubscribers);
     }
 }

@@ -120,6 +120,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress lines.")
     boolean quiet;
 
+    @Option(names = "--persistent", description = "Subscribers keep persistent sessions (clean session 0; MQTT 5: "
+            + "session expiry 1 h), so a durable broker stores what they get. Use a fresh broker or --id-prefix: "
+            + "a session left by an earlier run would deliver its old messages.")
+    boolean persistent;
+
     @Spec
     CommandSpec spec;
 
@@ -141,7 +146,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             options = new BenchOptions(sc, host, port, version(), qos, size, topic, publishers, subscribers, rate,
                     inflight, duration(duration, "--duration"), count, connections, connectRate,
-                    duration(warmup, "--warmup"), idPrefix, quiet || json);
+                    duration(warmup, "--warmup"), idPrefix, quiet || json, persistent);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

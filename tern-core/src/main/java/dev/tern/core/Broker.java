@@ -312,25 +312,49 @@ public final class Broker {
      * will get it at QoS 1/2, the publisher's shard stores it once, and commits before any subscriber shard
      * references it (their batches come after, so they never reference a message that is not stored).
      */
-    void storeBeforeDispatch(Message message, Iterable<Delivery> deliveries, PendingAck ack, ShardJournal journal,
-                             boolean crossesShards) {
-        if (message.qos() > 0 && !message.storedBeforeRouting()) {
+    java.util.Collection<Delivery> storeBeforeDispatch(Message message, java.util.Collection<Delivery> deliveries,
+                                                      PendingAck ack, ShardJournal journal) {
+        java.util.Collection<Delivery> result = deliveries;
+        if (message.qos() > 0) {
+            List<Delivery> withEntries = null;
             for (Delivery d : deliveries) {
                 if (d.qos() > 0 && d.backlog().durable) {
-                    journal.putAgain(message);
-                    break;
+                    if (withEntries == null) {
+                        withEntries = new ArrayList<>(deliveries.size());
+                        journal.reference(message);
+                        for (Delivery before : deliveries) {
+                            if (before == d) {
+                                break;
+                            }
+                            withEntries.add(before);
+                        }
+                    }
+                    long seq = d.backlog().nextSeq.getAndIncrement();
+                    SubscriptionEntry via = d.sharedVia();
+                    journal.add(new Mutation.PutQueueEntry(d.clientId(), dev.tern.spi.storage.QueueEntry.queued(seq,
+                            message.storageId(), d.qos(), d.retainAsPublished() && message.retain(),
+                            d.subscriptionIds(), via == null ? null : via.fullFilter())));
+                    withEntries.add(d.stored(seq));
+                } else if (withEntries != null) {
+                    withEntries.add(d);
                 }
             }
+            if (withEntries != null) {
+                result = withEntries;
+            }
         }
-        if (crossesShards && !journal.isEmpty()) {
+        // one batch: the message, every durable session's entry, the retained slot and the inbound QoS 2 id are
+        // stored together, and before any subscriber shard writes about them
+        if (!journal.isEmpty()) {
             java.util.concurrent.CompletableFuture<Void> f = journal.flush();
             if (ack != null) {
                 ack.await(f);
             }
         }
-        if (journal.isEmpty() && message.storageId() != 0) {
+        if (message.storageId() != 0) {
             message.markStored(message.storageId());
         }
+        return result;
     }
 
     /**
@@ -347,11 +371,12 @@ public final class Broker {
     /** Hands one routed message to one session; runs on the session's shard. */
     void deliver(Session session, Message message, Delivery delivery, ClientConnection publisher) {
         if (!mayRead(session, message.topic())) {
+            dropStoredEntry(session.shard, delivery);
             return;
         }
         boolean retain = delivery.retainAsPublished() && message.retain();
         Outbound out = new Outbound(message, delivery.qos(), retain, delivery.subscriptionIds(),
-                delivery.sharedVia());
+                delivery.sharedVia(), delivery.seq());
         ClientConnection c = session.connection;
         if (c == null && delivery.qos() == 0 && !settings.queueQos0()) {
             stats.dropped(DropReason.QOS0_NOT_QUEUED);
@@ -361,6 +386,13 @@ public final class Broker {
         session.backlog.queued = session.out.queuedCount();
         if (c != null && publisher != null && publisher != c && session.out.queuedCount() >= throttleHighWater) {
             session.throttle(publisher, THROTTLE_MAX_MILLIS);
+        }
+    }
+
+    /** A delivery that will not happen: the queue entry the publisher's shard stored for it goes. */
+    void dropStoredEntry(Shard shard, Delivery d) {
+        if (d.seq() != 0) {
+            shard.journal.add(new Mutation.RemoveQueueEntry(d.clientId(), d.seq()));
         }
     }
 

@@ -378,6 +378,10 @@ public final class ClientConnection {
                 broker.endSession(existing);
             }
             session = new Session(id, home, settings, broker.stats());
+            if (existing != null) {
+                // stored queue entries are keyed by client id and seq: a new session never reuses an old seq
+                session.backlog.nextSeq.set(existing.backlog.nextSeq.get());
+            }
             home.sessions.put(id, session);
             sessionPresent = false;
         } else {

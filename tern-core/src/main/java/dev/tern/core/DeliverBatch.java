@@ -30,8 +30,12 @@ record DeliverBatch(Broker broker, Shard shard, Message message, List<Delivery> 
                 if (d.holdsPublisher()) {
                     s.adoptHold(publisher, Broker.THROTTLE_MAX_MILLIS);
                 }
-            } else if (d.holdsPublisher()) {
-                publisher.release();
+            } else {
+                // the session ended (or was replaced) meanwhile
+                broker.dropStoredEntry(shard, d);
+                if (d.holdsPublisher()) {
+                    publisher.release();
+                }
             }
         }
         if (shard.journal != null) {

@@ -35,15 +35,20 @@ final class PublishOutFlow {
 
     // ---- the stored queue, while the session is durable ----
     private ShardJournal journal;
-    private long nextSeq = 1;
     /** Entries in the store that memory does not hold (all older than those it holds). */
     private long storedOnly;
     private long storedOnlyBytes;
     /** False while offline: new entries go to the store only. */
     private boolean resident = true;
-    /** While loading: entries from this seq on were appended during the load and are in memory already. */
-    private long loadFloor;
+    /** Non-null while loading: the stored entries read so far. */
     private ArrayDeque<Outbound> loadedQueue;
+    /** While loading: the seqs of entries that arrived meanwhile (held in memory; a page may hold them too). */
+    private java.util.Set<Long> arrivedDuringLoad;
+    /**
+     * The seqs read back from the store, kept until no delivery to this session is in transit: a delivery routed
+     * before the read may arrive after it and must not be queued twice.
+     */
+    private java.util.Set<Long> loadedSeqs;
 
     /** A QoS 1/2 message sent and not yet fully acknowledged. */
     static final class Inflight {
@@ -86,7 +91,7 @@ final class PublishOutFlow {
         resident = false;
         storedOnly = summary.count();
         storedOnlyBytes = summary.bytes();
-        nextSeq = summary.lastSeq() + 1;
+        owner.backlog.nextSeq.set(summary.lastSeq() + 1);
     }
 
     /**
@@ -126,8 +131,9 @@ final class PublishOutFlow {
     /** Starts reading the stored entries back; entries that arrive meanwhile are held after them. */
     void beginLoad() {
         resident = true;
-        loadFloor = nextSeq;
         loadedQueue = new ArrayDeque<>();
+        arrivedDuringLoad = new java.util.HashSet<>();
+        loadedSeqs = new java.util.HashSet<>();
     }
 
     /** One page of the stored queue, in seq order. Returns the last seq of the page. */
@@ -139,9 +145,10 @@ final class PublishOutFlow {
         for (QueuedMessage qm : page) {
             QueueEntry e = qm.entry();
             lastSeq = e.seq();
-            if (e.seq() >= loadFloor) {
+            if (arrivedDuringLoad.contains(e.seq())) {
                 continue;
             }
+            loadedSeqs.add(e.seq());
             SubscriptionEntry via = e.sharedVia() == null ? null : subscriptions.get(e.sharedVia());
             Outbound o = new Outbound(StoredForms.fromStored(qm.message()), e.qos(), e.retain(),
                     e.subscriptionIds(), via, e.seq());
@@ -158,9 +165,9 @@ final class PublishOutFlow {
         return lastSeq;
     }
 
-    /** Whether a page that ended at {@code lastSeq} with {@code size} of {@code limit} entries was the last. */
-    boolean loadDone(long lastSeq, int size, int limit) {
-        return size < limit || lastSeq >= loadFloor - 1;
+    /** Whether a page of {@code size} entries, {@code limit} asked, was the last. */
+    boolean loadDone(int size, int limit) {
+        return size < limit;
     }
 
     /** The stored entries are all back: they go before those that arrived during the load. */
@@ -174,6 +181,8 @@ final class PublishOutFlow {
         loadedQueue.addAll(queue);
         queue = loadedQueue;
         loadedQueue = null;
+        arrivedDuringLoad = null;
+        forgetLoadedWhenNothingInTransit();
         storedOnly = 0;
         storedOnlyBytes = 0;
         int max = settings.maxQueuedMessages();
@@ -188,11 +197,36 @@ final class PublishOutFlow {
                 via == null ? null : via.fullFilter(), state, packetId);
     }
 
+    private void forgetLoadedWhenNothingInTransit() {
+        if (loadedSeqs != null && loadedQueue == null && owner.backlog.inTransit.get() == 0) {
+            loadedSeqs = null;
+        }
+    }
+
+    /**
+     * An entry the publisher's shard already stored: false when it must not be queued (read back by a load
+     * already), and the entry is removed again when the session is no longer durable.
+     */
+    private boolean admitStored(Outbound out) {
+        if (loadedSeqs != null && loadedSeqs.remove(out.seq())) {
+            forgetLoadedWhenNothingInTransit();
+            return false;
+        }
+        forgetLoadedWhenNothingInTransit();
+        if (arrivedDuringLoad != null) {
+            arrivedDuringLoad.add(out.seq());
+        }
+        return true;
+    }
+
     /** Appends the entry to the stored queue (putting its message if needed); returns it with its seq. */
     private Outbound store(Outbound o, DeliveryState state, int packetId) {
         if (!o.isStored()) {
             journal.reference(o.message());
-            o = o.withSeq(nextSeq++);
+            o = o.withSeq(owner.backlog.nextSeq.getAndIncrement());
+            if (arrivedDuringLoad != null) {
+                arrivedDuringLoad.add(o.seq());
+            }
         }
         journal.add(new Mutation.PutQueueEntry(owner.clientId, entry(o, state, packetId)));
         return o;
@@ -213,6 +247,15 @@ final class PublishOutFlow {
 
     /** Delivers now when the client can take it, queues otherwise. {@code client} is null when offline. */
     void deliver(Outbound out, ClientConnection client, long now) {
+        if (out.isStored()) {
+            if (journal == null) {
+                // stored by the publisher's shard for a session that is not durable (any more): memory only
+                owner.shard.journal.add(new Mutation.RemoveQueueEntry(owner.clientId, out.seq()));
+                out = out.withSeq(0);
+            } else if (!admitStored(out)) {
+                return;
+            }
+        }
         if (client != null && client.isWritable() && queue.isEmpty() && storedOnly == 0) {
             if (out.qos() == 0 || inflight.size() < client.clientReceiveMaximum()) {
                 send(out, client, now);
@@ -221,6 +264,7 @@ final class PublishOutFlow {
         }
         if (out.qos() == 0 && client == null && !settings.queueQos0()) {
             stats.dropped(DropReason.QOS0_NOT_QUEUED);
+            removeStored(out);
             return;
         }
         enqueue(out);
@@ -313,6 +357,7 @@ final class PublishOutFlow {
         if (full(out.payloadSize())) {
             if (settings.queueOverflow() == MqttSettings.QueueOverflow.DROP_NEW) {
                 stats.dropped(DropReason.QUEUE_FULL);
+                removeStored(out);
                 return;
             }
             while (!queue.isEmpty() && full(out.payloadSize())) {
@@ -321,6 +366,7 @@ final class PublishOutFlow {
             if (full(out.payloadSize())) {
                 if (storedOnly == 0 || !storable(out)) {
                     stats.dropped(DropReason.QUEUE_FULL);
+                    removeStored(out);
                     return;
                 }
                 // the oldest are in the store only: this one is stored, and one of them removed once read
@@ -328,7 +374,9 @@ final class PublishOutFlow {
             }
         }
         if (storable(out)) {
-            out = store(out, DeliveryState.QUEUED, 0);
+            if (!out.isStored()) {
+                out = store(out, DeliveryState.QUEUED, 0);
+            }
             if (!resident) {
                 countStoredOnly(out);
                 return;
@@ -494,6 +542,8 @@ final class PublishOutFlow {
         storedOnly = 0;
         storedOnlyBytes = 0;
         loadedQueue = null;
+        arrivedDuringLoad = null;
+        loadedSeqs = null;
         resident = true;
         journal = null;
     }

@@ -58,7 +58,7 @@ final class Router {
             deliveries = byClient.values();
         }
         if (journal != null) {
-            broker.storeBeforeDispatch(message, deliveries, ack, journal, broker.shards().length > 1);
+            deliveries = broker.storeBeforeDispatch(message, deliveries, ack, journal);
         }
         dispatch(message, deliveries, publisher, ack);
         return deliveries.size();

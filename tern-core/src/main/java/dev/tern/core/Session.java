@@ -83,7 +83,7 @@ final class Session {
                     error.toString());
         } else {
             long last = out.loadPage(page, subscriptions);
-            if (!out.loadDone(last, page.size(), LOAD_PAGE)) {
+            if (!out.loadDone(page.size(), LOAD_PAGE)) {
                 readPage(last);
                 return;
             }

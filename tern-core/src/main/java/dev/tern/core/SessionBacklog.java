@@ -15,6 +15,12 @@ final class SessionBacklog {
     volatile boolean online;
     /** Written by the owning shard only: the session keeps its messages in the store. */
     volatile boolean durable;
+    /**
+     * The next sequence number of the session's stored queue. Taken by the publisher's shard for entries it writes
+     * together with the message (so that message, entries and an inbound QoS 2 id are stored atomically), and by
+     * the owning shard for entries it writes itself.
+     */
+    final java.util.concurrent.atomic.AtomicLong nextSeq = new java.util.concurrent.atomic.AtomicLong(1);
 
     int total() {
         return inTransit.get() + queued;

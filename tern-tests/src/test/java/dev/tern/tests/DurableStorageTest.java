@@ -296,6 +296,59 @@ class DurableStorageTest {
         }
     }
 
+    @Test
+    @DisplayName("1,000 persistent sessions with 100 queued messages each survive a clean restart intact, in order")
+    void thousandSessionsWithHundredQueuedEach() throws Exception {
+        int sessions = 1000;
+        int messages = 100;
+        int port = start();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                String id = "rs-" + i;
+                int p = port;
+                done.add(pool.submit(() -> {
+                    try (RawMqttClient c = persistentSubscriber(p, id, "rs/all", 1)) {
+                        c.send(Disconnect.NORMAL);
+                    }
+                }));
+            }
+            for (var f : done) {
+                f.get();
+            }
+            publishAcked(port, "rs/all", 1, messages);
+            long t0 = System.nanoTime();
+            port = restart();
+            long restartMillis = (System.nanoTime() - t0) / 1_000_000;
+            done.clear();
+            List<String> expected = new ArrayList<>();
+            for (int m = 0; m < messages; m++) {
+                expected.add("all/m" + m);
+            }
+            for (int i = 0; i < sessions; i++) {
+                String id = "rs-" + i;
+                int p = port;
+                done.add(pool.submit(() -> {
+                    try (RawMqttClient c = RawMqttClient.connect(p)) {
+                        Connack ack = c.handshake(ConnectBuilder.v5(id).cleanStart(false).sessionExpiry(3600).build());
+                        assertThat(ack.sessionPresent()).as(id).isTrue();
+                        assertThat(receive(c, messages)).as(id).isEqualTo(expected);
+                        c.expectNothing(Duration.ofMillis(50));
+                    }
+                    return null;
+                }));
+            }
+            for (var f : done) {
+                f.get();
+            }
+            System.out.printf("restart with %d sessions x %d queued messages: %d ms%n", sessions, messages,
+                    restartMillis);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Lets {@code Brokers.awaitOffline} look at this test's broker. */
     private final class BrokerHandle extends dev.tern.testkit.TernExtension {
         @Override

@@ -356,7 +356,7 @@ final class PublishOutFlow {
     private void enqueue(Outbound out) {
         if (full(out.payloadSize())) {
             if (settings.queueOverflow() == MqttSettings.QueueOverflow.DROP_NEW) {
-                stats.dropped(DropReason.QUEUE_FULL);
+                queueFull("the new message");
                 removeStored(out);
                 return;
             }
@@ -365,7 +365,7 @@ final class PublishOutFlow {
             }
             if (full(out.payloadSize())) {
                 if (storedOnly == 0 || !storable(out)) {
-                    stats.dropped(DropReason.QUEUE_FULL);
+                    queueFull("the new message");
                     removeStored(out);
                     return;
                 }
@@ -426,7 +426,7 @@ final class PublishOutFlow {
             storedOnly = Math.max(0, storedOnly - 1);
             storedOnlyBytes = Math.max(0, storedOnlyBytes - qm.message().size());
             trimOwed--;
-            stats.dropped(DropReason.QUEUE_FULL);
+            queueFull("the oldest message");
         }
         if (trimOwed > 0 && page.size() == limit) {
             readForTrim(last);
@@ -435,11 +435,26 @@ final class PublishOutFlow {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PublishOutFlow.class);
+    /** Queue-full drops are counted one by one, and logged at most once a second broker-wide. */
+    private static final LogLimiter QUEUE_FULL_LOG = new LogLimiter(1);
+
+    private void queueFull(String dropped) {
+        stats.dropped(DropReason.QUEUE_FULL);
+        if (QUEUE_FULL_LOG.allow()) {
+            LOG.warn("session {}: queue full ({} messages, {} bytes; mqtt.max-queued-messages {}, max-queued-bytes {}, "
+                    + "queue-overflow {}): {} dropped{}", owner == null ? "?" : owner.clientId, queuedCount(),
+                    queuedBytes + storedOnlyBytes, settings.maxQueuedMessages(), settings.maxQueuedBytes(),
+                    settings.queueOverflow().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), dropped,
+                    QUEUE_FULL_LOG.suppressedNote());
+        }
+    }
+
     private void dropOldest() {
         Outbound oldest = queue.pollFirst();
         queuedBytes -= oldest.payloadSize();
         removeStored(oldest);
-        stats.dropped(DropReason.QUEUE_FULL);
+        queueFull("the oldest message");
     }
 
     /** Returns a free packet identifier; the window never holds 65535 ids, so one is always found. */

@@ -21,6 +21,7 @@ import dev.tern.codec.packet.Subscription;
 import dev.tern.codec.packet.UnsubAck;
 import dev.tern.codec.packet.Unsubscribe;
 import dev.tern.codec.packet.Will;
+import dev.tern.spi.auth.AuthDecision;
 import dev.tern.spi.auth.AuthRequest;
 import dev.tern.spi.auth.AuthResult;
 import dev.tern.spi.auth.ClientIdentity;
@@ -65,6 +66,9 @@ public final class ClientConnection {
     private long keepAliveTimeoutNanos;
     private long lastActivityNanos;
     private ScheduledFuture<?> keepAliveTimer;
+    /** When the credentials the client authenticated with expire (null = never), and the timer that acts then. */
+    private java.time.Instant credentialsValidUntil;
+    private ScheduledFuture<?> credentialsTimer;
     private Will will;
     private long connectSessionExpiry;
     private int clientReceiveMaximum;
@@ -300,7 +304,12 @@ public final class ClientConnection {
                 ? new AuthRequest(id, certificateIdentity, null, connection.remoteAddress(), connection.listener(),
                         true)
                 : new AuthRequest(id, c.username(), c.password(), connection.remoteAddress(), connection.listener());
-        AuthResult auth = broker.authenticator().authenticate(request);
+        AuthDecision decision = broker.authenticator().decide(request);
+        AuthResult auth = decision.result();
+        if (auth == AuthResult.ALLOW && decision.username() != null) {
+            username = decision.username(); // e.g. the user a JWT names
+        }
+        credentialsValidUntil = auth == AuthResult.ALLOW ? decision.validUntil() : null;
         identity = new ClientIdentity(id, username, connection.remoteAddress(), connection.listener());
         java.net.InetAddress address = connection.remoteAddress() == null ? null
                 : connection.remoteAddress().getAddress();
@@ -312,6 +321,7 @@ public final class ClientConnection {
                     : ReasonCode.NOT_AUTHORIZED;
             String why = (auth == AuthResult.BAD_CREDENTIALS ? "bad user name or password" : "not authorized")
                     + (c.username() == null ? " (no user name)" : " (user " + c.username() + ")")
+                    + (decision.reason() == null ? "" : ": " + decision.reason())
                     + (delay > 0 ? ", answered after " + delay + " ms" : "");
             if (delay == 0) {
                 refuse(code, why);
@@ -471,6 +481,7 @@ public final class ClientConnection {
             keepAliveTimeoutNanos = connectKeepAlive * 1_500_000_000L;
             keepAliveTimer = shard.schedule(new CheckKeepAlive(this), keepAliveTimeoutNanos / 1_000_000);
         }
+        scheduleCredentialsExpiry();
         if (sessionPresent) {
             session.out.resendInflight(this, broker.now());
         }
@@ -992,6 +1003,39 @@ public final class ClientConnection {
             keepAliveTimer.cancel(false);
             keepAliveTimer = null;
         }
+        if (credentialsTimer != null) {
+            credentialsTimer.cancel(false);
+            credentialsTimer = null;
+        }
+    }
+
+    /** Disconnects the client when its credentials (e.g. a JWT) expire; replaces an earlier timer. */
+    private void scheduleCredentialsExpiry() {
+        if (credentialsTimer != null) {
+            credentialsTimer.cancel(false);
+            credentialsTimer = null;
+        }
+        if (credentialsValidUntil != null) {
+            long delay = credentialsValidUntil.toEpochMilli() - broker.now();
+            credentialsTimer = shard.schedule(new CredentialsExpired(this), Math.max(0, delay));
+        }
+    }
+
+    private record CredentialsExpired(ClientConnection c) implements Runnable {
+        @Override
+        public void run() {
+            c.credentialsExpired();
+        }
+    }
+
+    private void credentialsExpired() {
+        credentialsTimer = null;
+        if (state != State.CONNECTED) {
+            return;
+        }
+        LOG.info("client {} from {}: credentials expired at {}", clientId, connection.remoteAddress(),
+                credentialsValidUntil);
+        closeByServer(Disconnect.of(ReasonCode.MAXIMUM_CONNECT_TIME), true);
     }
 
     private void checkKeepAlive() {

@@ -31,6 +31,7 @@ public final class Broker {
     private final ClientLimits limits;
     private final AuthFailureDelay authFailures;
     private final Authenticator authenticator;
+    private final EnhancedAuthSettings enhancedAuth;
     private final Authorizer authorizer;
     /** False when everything is allowed, so the publish path skips the checks. */
     private final boolean authorizing;
@@ -85,6 +86,18 @@ public final class Broker {
      */
     public Broker(MqttSettings settings, ClientLimits limits, Authenticator authenticator, Authorizer authorizer,
                   List<? extends EventExecutor> shardExecutors, Clock clock, StorageEngine storage) {
+        this(settings, limits, authenticator, authorizer, EnhancedAuthSettings.none(), shardExecutors, clock,
+                storage);
+    }
+
+    /**
+     * @param enhancedAuth the MQTT 5 enhanced authentication methods (AUTH packets) offered, e.g. SCRAM
+     * @param storage the durable store, or null; see {@link #Broker(MqttSettings, ClientLimits, Authenticator,
+     *     Authorizer, List, Clock, StorageEngine)}
+     */
+    public Broker(MqttSettings settings, ClientLimits limits, Authenticator authenticator, Authorizer authorizer,
+                  EnhancedAuthSettings enhancedAuth, List<? extends EventExecutor> shardExecutors, Clock clock,
+                  StorageEngine storage) {
         if (shardExecutors.isEmpty()) {
             throw new IllegalArgumentException("at least one shard executor is needed");
         }
@@ -92,6 +105,7 @@ public final class Broker {
         this.limits = limits;
         this.authFailures = new AuthFailureDelay(limits);
         this.authenticator = authenticator;
+        this.enhancedAuth = java.util.Objects.requireNonNull(enhancedAuth, "enhancedAuth");
         this.authorizer = authorizer;
         this.authorizing = authorizer != Authorizer.ALLOW_ALL;
         this.clock = clock;
@@ -211,6 +225,10 @@ public final class Broker {
 
     Authenticator authenticator() {
         return authenticator;
+    }
+
+    EnhancedAuthSettings enhancedAuth() {
+        return enhancedAuth;
     }
 
     boolean mayPublish(ClientIdentity who, String topic) {

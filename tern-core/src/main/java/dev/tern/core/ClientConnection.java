@@ -21,8 +21,11 @@ import dev.tern.codec.packet.Subscription;
 import dev.tern.codec.packet.UnsubAck;
 import dev.tern.codec.packet.Unsubscribe;
 import dev.tern.codec.packet.Will;
+import dev.tern.spi.auth.AuthDecision;
 import dev.tern.spi.auth.AuthRequest;
 import dev.tern.spi.auth.AuthResult;
+import dev.tern.spi.auth.AuthStep;
+import dev.tern.spi.auth.EnhancedAuthenticator;
 import dev.tern.spi.auth.ClientIdentity;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
@@ -44,7 +47,8 @@ public final class ClientConnection {
     private static final LogLimiter REFUSAL_LOG = new LogLimiter(20);
 
     /** CONNECTING: CONNECT accepted, CONNACK waits for the store (the session's record, its stored queue). */
-    private enum State { NEW, CONNECTING, CONNECTED, CLOSED }
+    /** AUTHENTICATING: an enhanced authentication exchange (AUTH packets) runs before the CONNACK. */
+    private enum State { NEW, AUTHENTICATING, CONNECTING, CONNECTED, CLOSED }
 
     private final Broker broker;
     private final Connection connection;
@@ -65,6 +69,14 @@ public final class ClientConnection {
     private long keepAliveTimeoutNanos;
     private long lastActivityNanos;
     private ScheduledFuture<?> keepAliveTimer;
+    /** When the credentials the client authenticated with expire (null = never), and the timer that acts then. */
+    private java.time.Instant credentialsValidUntil;
+    private ScheduledFuture<?> credentialsTimer;
+    /** MQTT 5 enhanced authentication: null when CONNECT had no Authentication Method. */
+    private EnhancedAuthFlow auth;
+    /** The CONNECT waiting for its enhanced authentication to finish, and whether its client id was assigned. */
+    private Connect authenticating;
+    private boolean idAssigned;
     private Will will;
     private long connectSessionExpiry;
     private int clientReceiveMaximum;
@@ -291,41 +303,93 @@ public final class ClientConnection {
             refuse(ReasonCode.SERVER_UNAVAILABLE, "server shutting down");
             return;
         }
-        if (v5 && c.authenticationMethod() != null) {
-            refuse(ReasonCode.BAD_AUTHENTICATION_METHOD,
-                    "authentication method '" + c.authenticationMethod() + "' is not supported");
-            return;
-        }
         AuthRequest request = certificateIdentity != null
                 ? new AuthRequest(id, certificateIdentity, null, connection.remoteAddress(), connection.listener(),
                         true)
                 : new AuthRequest(id, c.username(), c.password(), connection.remoteAddress(), connection.listener());
-        AuthResult auth = broker.authenticator().authenticate(request);
-        identity = new ClientIdentity(id, username, connection.remoteAddress(), connection.listener());
-        java.net.InetAddress address = connection.remoteAddress() == null ? null
-                : connection.remoteAddress().getAddress();
-        if (auth != AuthResult.ALLOW) {
-            // wrong passwords are answered later and later while an address keeps failing: slows guessing, blocks
-            // nothing (a refused anonymous client is not guessing anything, so it is answered at once)
-            long delay = auth == AuthResult.BAD_CREDENTIALS ? broker.authFailures().failed(address) : 0;
-            int code = auth == AuthResult.BAD_CREDENTIALS ? ReasonCode.BAD_USER_NAME_OR_PASSWORD
-                    : ReasonCode.NOT_AUTHORIZED;
-            String why = (auth == AuthResult.BAD_CREDENTIALS ? "bad user name or password" : "not authorized")
-                    + (c.username() == null ? " (no user name)" : " (user " + c.username() + ")")
-                    + (delay > 0 ? ", answered after " + delay + " ms" : "");
-            if (delay == 0) {
-                refuse(code, why);
-            } else {
-                state = State.CLOSED;
-                if (REFUSAL_LOG.allow()) {
-                    LOG.info("refused client {} from {}: {}{}", clientId, connection.remoteAddress(), why,
-                            REFUSAL_LOG.suppressedNote());
-                }
-                shard.schedule(new DelayedRefusal(this, code), delay);
+        if (v5 && c.authenticationMethod() != null) {
+            EnhancedAuthenticator method = broker.enhancedAuth().method(c.authenticationMethod());
+            if (method == null) {
+                refuse(ReasonCode.BAD_AUTHENTICATION_METHOD,
+                        "authentication method '" + c.authenticationMethod() + "' is not supported");
+                return;
             }
+            auth = new EnhancedAuthFlow(method);
+            authenticating = c;
+            idAssigned = assigned;
+            onConnectAuthStep(auth.begin(request, c.authenticationData()));
             return;
         }
-        broker.authFailures().succeeded(address);
+        AuthDecision decision = broker.authenticator().decide(request);
+        if (!decision.allowed()) {
+            refuseLogin(decision.result(), decision.reason(), c.username());
+            return;
+        }
+        if (decision.username() != null) {
+            username = decision.username(); // e.g. the user a JWT names
+        }
+        admit(c, assigned, decision.validUntil(), null);
+    }
+
+    /** One step of the enhanced authentication before CONNACK: challenge the client again, admit or refuse it. */
+    private void onConnectAuthStep(AuthStep step) {
+        if (step instanceof AuthStep.Continue next) {
+            state = State.AUTHENTICATING;
+            connection.send(auth.auth(ReasonCode.CONTINUE_AUTHENTICATION, next.serverData()));
+            auth.armDeadline(shard, new AuthDeadline(this), broker.enhancedAuth().exchangeTimeout().toMillis());
+            return;
+        }
+        Connect c = authenticating;
+        authenticating = null;
+        if (step instanceof AuthStep.Success done) {
+            username = done.username();
+            admit(c, idAssigned, done.validUntil(), done.serverData());
+        } else {
+            AuthStep.Failure failure = (AuthStep.Failure) step;
+            refuseLogin(failure.result(), auth.method() + ": " + failure.reason(), c.username());
+        }
+    }
+
+    /**
+     * A failed login: a wrong password is answered later and later while an address keeps failing, which slows
+     * guessing and blocks nothing (a refused anonymous client is not guessing anything, so it is answered at once).
+     */
+    private void refuseLogin(AuthResult result, String reason, String sentUsername) {
+        java.net.InetAddress address = connection.remoteAddress() == null ? null
+                : connection.remoteAddress().getAddress();
+        long delay = result == AuthResult.BAD_CREDENTIALS ? broker.authFailures().failed(address) : 0;
+        int code = result == AuthResult.BAD_CREDENTIALS ? ReasonCode.BAD_USER_NAME_OR_PASSWORD
+                : ReasonCode.NOT_AUTHORIZED;
+        String why = (result == AuthResult.BAD_CREDENTIALS ? "bad user name or password" : "not authorized")
+                + (sentUsername == null ? " (no user name)" : " (user " + sentUsername + ")")
+                + (reason == null ? "" : ": " + reason)
+                + (delay > 0 ? ", answered after " + delay + " ms" : "");
+        if (delay == 0) {
+            refuse(code, why);
+            return;
+        }
+        state = State.CLOSED;
+        if (REFUSAL_LOG.allow()) {
+            LOG.info("refused client {} from {}: {}{}", clientId, connection.remoteAddress(), why,
+                    REFUSAL_LOG.suppressedNote());
+        }
+        shard.schedule(new DelayedRefusal(this, code), delay);
+    }
+
+    /**
+     * The client proved who it is ({@link #username} is set): checks its will, takes over or creates its session
+     * and answers with CONNACK once the store has it.
+     *
+     * @param validUntil when the credentials expire (null = never)
+     * @param authData the last message of an enhanced authentication, for the CONNACK; null = none
+     */
+    private void admit(Connect c, boolean assigned, java.time.Instant validUntil, byte[] authData) {
+        String id = clientId;
+        boolean v5 = version == MqttVersion.V5;
+        credentialsValidUntil = validUntil;
+        identity = new ClientIdentity(id, username, connection.remoteAddress(), connection.listener());
+        broker.authFailures().succeeded(connection.remoteAddress() == null ? null
+                : connection.remoteAddress().getAddress());
         if (c.will() != null && !limits.topicWithinLimits(c.will().topic())) {
             refuse(ReasonCode.TOPIC_NAME_INVALID, "will topic longer than " + limits.maxTopicLength()
                     + " bytes or deeper than " + limits.maxTopicLevels() + " levels");
@@ -405,7 +469,7 @@ public final class ClientConnection {
                     settings.receiveMaximum() == 65535 ? null : settings.receiveMaximum(), null, null,
                     (long) settings.maxPacketSize(), assigned ? id : null,
                     settings.topicAliasMaximum() == 0 ? null : settings.topicAliasMaximum(), null, null, null,
-                    null, serverKeepAlive, null, null, null, null, List.of());
+                    null, serverKeepAlive, null, null, auth == null ? null : auth.method(), authData, List.of());
         } else {
             connack = Connack.of(sessionPresent, ReasonCode.V3_ACCEPTED);
         }
@@ -475,6 +539,7 @@ public final class ClientConnection {
             keepAliveTimeoutNanos = connectKeepAlive * 1_500_000_000L;
             keepAliveTimer = shard.schedule(new CheckKeepAlive(this), keepAliveTimeoutNanos / 1_000_000);
         }
+        scheduleCredentialsExpiry();
         if (sessionPresent) {
             session.out.resendInflight(this, broker.now());
         }
@@ -520,6 +585,10 @@ public final class ClientConnection {
     }
 
     private void handle(MqttPacket packet) {
+        if (state == State.AUTHENTICATING) {
+            continueConnectAuth(packet);
+            return;
+        }
         if (state == State.CONNECTING) {
             // sent right after CONNECT: handled once the CONNACK is out
             parked.addLast(packet);
@@ -584,10 +653,104 @@ public final class ClientConnection {
             onDisconnect(d);
         } else if (packet instanceof Connect) {
             protocolError(ReasonCode.PROTOCOL_ERROR, "second CONNECT [MQTT-3.1.0-2]");
-        } else if (packet instanceof Auth) {
-            protocolError(ReasonCode.PROTOCOL_ERROR, "AUTH without an authentication method in CONNECT");
+        } else if (packet instanceof Auth a) {
+            onAuth(a);
         } else {
             protocolError(ReasonCode.PROTOCOL_ERROR, packet.type() + " is not sent by clients");
+        }
+    }
+
+    // ---- enhanced authentication [MQTT-4.12] ----
+
+    /**
+     * While the exchange before CONNACK runs, the client may send only AUTH (0x18, same method) or DISCONNECT
+     * [MQTT-3.1.2-30]; anything else ends the connection with CONNACK 0x82.
+     */
+    private void continueConnectAuth(MqttPacket packet) {
+        if (packet instanceof Disconnect) {
+            LOG.info("client {} from {} disconnected during its authentication", clientId,
+                    connection.remoteAddress());
+            endConnectAuth();
+            connection.close();
+            return;
+        }
+        String misfit = packet instanceof Auth a ? auth.misfit(a)
+                : packet.type() + " before the authentication was complete [MQTT-3.1.2-30]";
+        if (misfit != null) {
+            endConnectAuth();
+            refuse(ReasonCode.PROTOCOL_ERROR, misfit);
+            return;
+        }
+        onConnectAuthStep(auth.step(((Auth) packet).authenticationData()));
+    }
+
+    private void endConnectAuth() {
+        auth.end();
+        authenticating = null;
+        state = State.CLOSED;
+    }
+
+    /** AUTH from a connected client: a re-authentication [MQTT-4.12.1], which other packets do not wait for. */
+    private void onAuth(Auth a) {
+        if (auth == null) {
+            protocolError(ReasonCode.PROTOCOL_ERROR, "AUTH without an authentication method in CONNECT "
+                    + "[MQTT-4.12.0-7]");
+            return;
+        }
+        String misfit = auth.misfit(a);
+        if (misfit != null) {
+            protocolError(ReasonCode.PROTOCOL_ERROR, misfit);
+            return;
+        }
+        AuthStep step;
+        if (auth.inProgress()) {
+            step = auth.step(a.authenticationData());
+        } else {
+            // the same user must prove itself again: the authenticator fails an exchange that proves another one
+            step = auth.begin(new AuthRequest(clientId, username, null, connection.remoteAddress(),
+                    connection.listener()), a.authenticationData());
+        }
+        if (step instanceof AuthStep.Continue next) {
+            connection.send(auth.auth(ReasonCode.CONTINUE_AUTHENTICATION, next.serverData()));
+            auth.armDeadline(shard, new AuthDeadline(this), broker.enhancedAuth().exchangeTimeout().toMillis());
+        } else if (step instanceof AuthStep.Success done) {
+            connection.send(auth.auth(ReasonCode.SUCCESS, done.serverData()));
+            LOG.info("client {} re-authenticated ({}, user {})", clientId, auth.method(), done.username());
+            credentialsValidUntil = done.validUntil();
+            scheduleCredentialsExpiry();
+        } else {
+            AuthStep.Failure failure = (AuthStep.Failure) step;
+            LOG.info("client {} from {} failed to re-authenticate: {}", clientId, connection.remoteAddress(),
+                    auth.method() + ": " + failure.reason());
+            // DISCONNECT has no 0x86: a wrong password and a refusal are both "not authorized" here
+            closeByServer(Disconnect.of(ReasonCode.NOT_AUTHORIZED), true);
+        }
+    }
+
+    private record AuthDeadline(ClientConnection c) implements Runnable {
+        @Override
+        public void run() {
+            c.authDeadlinePassed();
+        }
+    }
+
+    /** The client left an exchange unanswered for the exchange timeout (the connect timeout). */
+    private void authDeadlinePassed() {
+        if (auth == null || !auth.inProgress()) {
+            return;
+        }
+        if (state == State.AUTHENTICATING) {
+            if (REFUSAL_LOG.allow()) {
+                LOG.info("closing {} (client {}): authentication not complete within the connect timeout{}",
+                        connection.remoteAddress(), clientId, REFUSAL_LOG.suppressedNote());
+            }
+            endConnectAuth();
+            connection.close();
+        } else if (state == State.CONNECTED) {
+            auth.end();
+            LOG.info("client {} from {}: re-authentication not complete within the connect timeout", clientId,
+                    connection.remoteAddress());
+            closeByServer(Disconnect.of(ReasonCode.NOT_AUTHORIZED), true);
         }
     }
 
@@ -904,7 +1067,13 @@ public final class ClientConnection {
         }
         LOG.info("closing client {} from {}: {} ({})", clientId, connection.remoteAddress(), why,
                 ReasonCode.describe(reasonCode));
-        if (state == State.NEW) {
+        if (state == State.AUTHENTICATING) {
+            endConnectAuth();
+            sendRefusal(reasonCode);
+            return;
+        }
+        if (state == State.NEW || state == State.CONNECTING) {
+            // CONNECTING: completeConnect sees the close and lets the session go
             state = State.CLOSED;
             connection.close();
             return;
@@ -940,7 +1109,7 @@ public final class ClientConnection {
         } else {
             connection.close();
         }
-        stopKeepAlive();
+        stopTimers();
         // the will goes out unless the session resumes before a will delay runs out
         if (will != null && (newCleanStart || will.delayInterval() == 0)) {
             broker.publish(willMessage(), null, null, shard);
@@ -965,10 +1134,11 @@ public final class ClientConnection {
             goOffline(true);
         }
         state = State.CLOSED;
+        stopTimers(); // and the exchange of a client lost while authenticating
     }
 
     private void goOffline(boolean publishWill) {
-        stopKeepAlive();
+        stopTimers();
         if (session == null || session.connection != this) {
             return;
         }
@@ -991,11 +1161,47 @@ public final class ClientConnection {
                 expiry == null ? 0 : now + expiry * 1000L);
     }
 
-    private void stopKeepAlive() {
+    private void stopTimers() {
+        if (auth != null) {
+            auth.end();
+        }
         if (keepAliveTimer != null) {
             keepAliveTimer.cancel(false);
             keepAliveTimer = null;
         }
+        if (credentialsTimer != null) {
+            credentialsTimer.cancel(false);
+            credentialsTimer = null;
+        }
+    }
+
+    /** Disconnects the client when its credentials (e.g. a JWT) expire; replaces an earlier timer. */
+    private void scheduleCredentialsExpiry() {
+        if (credentialsTimer != null) {
+            credentialsTimer.cancel(false);
+            credentialsTimer = null;
+        }
+        if (credentialsValidUntil != null) {
+            long delay = credentialsValidUntil.toEpochMilli() - broker.now();
+            credentialsTimer = shard.schedule(new CredentialsExpired(this), Math.max(0, delay));
+        }
+    }
+
+    private record CredentialsExpired(ClientConnection c) implements Runnable {
+        @Override
+        public void run() {
+            c.credentialsExpired();
+        }
+    }
+
+    private void credentialsExpired() {
+        credentialsTimer = null;
+        if (state != State.CONNECTED) {
+            return;
+        }
+        LOG.info("client {} from {}: credentials expired at {}", clientId, connection.remoteAddress(),
+                credentialsValidUntil);
+        closeByServer(Disconnect.of(ReasonCode.MAXIMUM_CONNECT_TIME), true);
     }
 
     private void checkKeepAlive() {

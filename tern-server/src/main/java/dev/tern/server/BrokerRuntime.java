@@ -1,6 +1,7 @@
 package dev.tern.server;
 
 import dev.tern.core.Broker;
+import dev.tern.core.EnhancedAuthSettings;
 import dev.tern.server.config.BrokerConfig;
 import dev.tern.server.config.ListenerConfig;
 import dev.tern.spi.storage.StorageEngine;
@@ -71,7 +72,8 @@ final class BrokerRuntime {
         try {
             storage = openStorage(config.storage());
             broker = new Broker(config.mqtt(), config.limits().client(), security.authenticator(),
-                    security.authorizer(), loops.executors(), Clock.systemUTC(), storage);
+                    security.authorizer(), new EnhancedAuthSettings(security.enhancedAuthenticators(),
+                            config.limits().connectTimeout()), loops.executors(), Clock.systemUTC(), storage);
             if (storage != null) {
                 LOG.info("storage: {}; {}", storage.describe(), broker.restore());
             }

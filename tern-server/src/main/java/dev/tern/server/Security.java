@@ -170,8 +170,8 @@ final class Security implements AutoCloseable {
 
     /**
      * The MQTT 5 enhanced authentication methods, by Authentication Method name ({@code SCRAM-SHA-256},
-     * {@code SCRAM-SHA-512} with {@code auth.scram-file}); empty when none is configured. Not yet handed to the core,
-     * which answers every Authentication Method with CONNACK 0x8C until it drives these.
+     * {@code SCRAM-SHA-512} with {@code auth.scram-file}); empty when none is configured. The core answers any other
+     * Authentication Method with CONNACK 0x8C.
      */
     Map<String, EnhancedAuthenticator> enhancedAuthenticators() {
         return enhanced;

@@ -393,8 +393,6 @@ public final class ConfigLoader {
             } catch (IOException e) {
                 throw error(s.value("scram-file"), s.path("scram-file") + ": " + e.getMessage());
             }
-            note(s.value("scram-file"), "auth.scram-file is accepted but not used yet: the broker does not run MQTT 5 "
-                    + "enhanced authentication (AUTH packets) in this version");
         }
         return new AuthConfig(anonymous, passwordFile, aclFile, jwt, scramFile);
     }

@@ -676,8 +676,7 @@ class ConfigLoaderTest {
                     dev.tern.security.ScramMechanism.SHA_256, "pw", 4096).encoded() + "\n");
             ConfigDocument doc = ConfigLoader.parseDocument("auth:\n  scram-file: " + file + "\n", "tern.yaml");
             assertThat(doc.broker().auth().scramFile()).isEqualTo(file);
-            assertThat(doc.notes()).containsExactly("tern.yaml:2: auth.scram-file is accepted but not used yet: the "
-                    + "broker does not run MQTT 5 enhanced authentication (AUTH packets) in this version");
+            assertThat(doc.notes()).isEmpty(); // in use: MQTT 5 enhanced authentication (SCRAM)
             Path bad = Files.writeString(dir.resolve("bad"), "# x\nalice:$7$101$abc$def\n");
             failing("auth:\n  scram-file: " + bad + "\n").hasMessageStartingWith("tern.yaml:2: auth.scram-file: "
                     + bad + ":2: user 'alice': expected SCRAM-SHA-256:iterations:salt:storedkey:serverkey");

@@ -31,8 +31,9 @@ public sealed interface AuthStep permits AuthStep.Continue, AuthStep.Success, Au
     }
 
     /**
-     * The exchange failed: CONNACK (or, for a re-authentication, DISCONNECT) with {@code result}'s reason code,
-     * 0x86 for {@link AuthResult#BAD_CREDENTIALS}, 0x87 for {@link AuthResult#NOT_AUTHORIZED}.
+     * The exchange failed: CONNACK with {@code result}'s reason code, 0x86 for {@link AuthResult#BAD_CREDENTIALS},
+     * 0x87 for {@link AuthResult#NOT_AUTHORIZED}; for a re-authentication, DISCONNECT 0x87 either way (DISCONNECT
+     * has no 0x86).
      *
      * @param reason why, for the broker's log (never credential material; it may tell an unknown user from a wrong
      *        password, so it is not for the client)

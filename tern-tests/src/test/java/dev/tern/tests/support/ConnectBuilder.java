@@ -21,6 +21,7 @@ public final class ConnectBuilder {
     private int topicAliasMaximum;
     private boolean requestProblemInformation = true;
     private String authMethod;
+    private byte[] authData;
     private String username;
     private byte[] password;
 
@@ -81,6 +82,11 @@ public final class ConnectBuilder {
         return this;
     }
 
+    public ConnectBuilder authData(byte[] data) {
+        authData = data;
+        return this;
+    }
+
     public ConnectBuilder will(String topic, String payload, int qos, boolean retain) {
         return will(topic, payload, qos, retain, 0, PublishProperties.EMPTY);
     }
@@ -99,7 +105,7 @@ public final class ConnectBuilder {
 
     public Connect build() {
         return new Connect(version, clientId, cleanStart, keepAlive, username, password, will, sessionExpiry, receiveMaximum,
-                maximumPacketSize, topicAliasMaximum, false, requestProblemInformation, authMethod, null,
+                maximumPacketSize, topicAliasMaximum, false, requestProblemInformation, authMethod, authData,
                 List.<UserProperty>of());
     }
 }

@@ -227,7 +227,9 @@ final class PublishOutFlow {
     /** Appends the entry to the stored queue (putting its message if needed); returns it with its seq. */
     private Outbound store(Outbound o, DeliveryState state, int packetId) {
         if (!o.isStored()) {
-            journal.reference(o.message());
+            // put again even if the publisher's shard stored it: the store may have skipped that write (an entry
+            // acknowledged within its write group takes its message along), and putting twice is harmless
+            journal.putAgain(o.message());
             o = o.withSeq(owner.backlog.nextSeq.getAndIncrement());
             if (arrivedDuringLoad != null) {
                 arrivedDuringLoad.add(o.seq());

@@ -100,6 +100,8 @@ public final class RocksDbStorageEngine implements StorageEngine {
     private final AtomicBoolean unsynced = new AtomicBoolean();
     private final AtomicLong groupsWritten = new AtomicLong();
     private final AtomicLong batchesWritten = new AtomicLong();
+    /** Mutations skipped because they cancelled out within their group ({@link dev.tern.storage.kv.WriteElision}). */
+    private final AtomicLong elidedWrites = new AtomicLong();
     private volatile boolean writerParked;
     private volatile boolean closing;
     private volatile StorageException failure;
@@ -365,6 +367,11 @@ public final class RocksDbStorageEngine implements StorageEngine {
     }
 
     /** Writes the writer made (each one write and, in {@code always} mode, one sync), for measurements. */
+    /** Mutations skipped because they cancelled out within their write group. */
+    public long elidedWrites() {
+        return elidedWrites.get();
+    }
+
     public long groupsWritten() {
         return groupsWritten.get();
     }
@@ -563,12 +570,25 @@ public final class RocksDbStorageEngine implements StorageEngine {
             return;
         }
         List<Commit> applied = new ArrayList<>(group.size());
+        // a queue entry put and removed within the group (delivered and acknowledged before this write) and the
+        // message only it referenced cancel out: nothing of them is written
+        List<dev.tern.spi.storage.StorageBatch> batches = new ArrayList<>(group.size());
+        for (Commit c : group) {
+            batches.add(c.batch());
+        }
+        java.util.Set<Mutation> cancelled = dev.tern.storage.kv.WriteElision.cancelled(batches);
+        if (!cancelled.isEmpty()) {
+            elidedWrites.addAndGet(cancelled.size());
+        }
         try (WriteBatchWithIndex wb = new WriteBatchWithIndex(true)) {
             RocksTables.BatchWriter kv = new RocksTables.BatchWriter(db, handles, readOptions, wb);
             for (Commit c : group) {
                 wb.setSavePoint();
                 try {
                     for (Mutation m : c.batch().mutations()) {
+                        if (!cancelled.isEmpty() && cancelled.contains(m)) {
+                            continue;
+                        }
                         StoreLogic.apply(kv, m);
                     }
                     applied.add(c);

@@ -421,7 +421,7 @@ public final class ClientConnection {
             expiry = seconds == 0 ? MqttSettings.SESSION_NEVER_EXPIRES : seconds;
         }
         connectSessionExpiry = expiry;
-        clientReceiveMaximum = v5 ? c.receiveMaximum() : settings.receiveMaximum();
+        clientReceiveMaximum = settings.outboundWindow(v5 ? c.receiveMaximum() : settings.receiveMaximum());
         clientMaxPacketSize = v5 ? c.maximumPacketSize() : 0;
         clientTopicAliasMaximum = v5 ? c.topicAliasMaximum() : 0;
         will = c.will();

@@ -17,6 +17,9 @@ import java.time.Duration;
  * @param maxClientIdLength longest client identifier accepted
  * @param allowZeroLengthClientId whether clients may leave the client id empty to get one assigned
  * @param maxSessionExpiryInterval cap on the session expiry a client may ask for, seconds (0xFFFFFFFF = none)
+ * @param maxInflight most QoS 1/2 PUBLISH the broker leaves unacknowledged towards one client at once (Mosquitto's
+ *     {@code max_inflight_messages}); the window is the smaller of this and the client's receive maximum (MQTT 5)
+ *     or {@link #receiveMaximum} (3.1.1); 0 = no limit of its own
  */
 public record MqttSettings(
         int maxKeepAlive,
@@ -30,7 +33,8 @@ public record MqttSettings(
         Duration persistentClientExpiration,
         int maxClientIdLength,
         boolean allowZeroLengthClientId,
-        long maxSessionExpiryInterval) {
+        long maxSessionExpiryInterval,
+        int maxInflight) {
 
     /** Overflow policy of a full session queue. */
     public enum QueueOverflow {
@@ -61,9 +65,30 @@ public record MqttSettings(
         if (maxClientIdLength < 1 || maxClientIdLength > 65535) {
             throw new IllegalArgumentException("max-client-id-length must be 1..65535, was " + maxClientIdLength);
         }
+        if (maxInflight < 0 || maxInflight > 65535) {
+            throw new IllegalArgumentException("max-inflight must be 0..65535, was " + maxInflight);
+        }
         if (queueOverflow == null || persistentClientExpiration == null) {
             throw new IllegalArgumentException("queue-overflow and persistent-client-expiration are required");
         }
+    }
+
+    /** Settings without a max-inflight of their own (the window is the client's receive maximum). */
+    public MqttSettings(int maxKeepAlive, int receiveMaximum, int maxPacketSize, int topicAliasMaximum,
+                        int maxQueuedMessages, long maxQueuedBytes, QueueOverflow queueOverflow, boolean queueQos0,
+                        Duration persistentClientExpiration, int maxClientIdLength, boolean allowZeroLengthClientId,
+                        long maxSessionExpiryInterval) {
+        this(maxKeepAlive, receiveMaximum, maxPacketSize, topicAliasMaximum, maxQueuedMessages, maxQueuedBytes,
+                queueOverflow, queueQos0, persistentClientExpiration, maxClientIdLength, allowZeroLengthClientId,
+                maxSessionExpiryInterval, 0);
+    }
+
+    /**
+     * The outbound window towards a client that announced {@code clientReceiveMaximum}: that, capped by
+     * {@link #maxInflight} when it is set.
+     */
+    public int outboundWindow(int clientReceiveMaximum) {
+        return maxInflight > 0 ? Math.min(clientReceiveMaximum, maxInflight) : clientReceiveMaximum;
     }
 
     /** The defaults, as documented in docs/configuration.md. */
@@ -75,36 +100,42 @@ public record MqttSettings(
     public MqttSettings withMaxPacketSize(int bytes) {
         return new MqttSettings(maxKeepAlive, receiveMaximum, bytes, topicAliasMaximum, maxQueuedMessages,
                 maxQueuedBytes, queueOverflow, queueQos0, persistentClientExpiration, maxClientIdLength,
-                allowZeroLengthClientId, maxSessionExpiryInterval);
+                allowZeroLengthClientId, maxSessionExpiryInterval, maxInflight);
     }
 
     public MqttSettings withQueueLimits(int messages, long bytes, QueueOverflow overflow, boolean qos0) {
         return new MqttSettings(maxKeepAlive, receiveMaximum, maxPacketSize, topicAliasMaximum, messages, bytes,
                 overflow, qos0, persistentClientExpiration, maxClientIdLength, allowZeroLengthClientId,
-                maxSessionExpiryInterval);
+                maxSessionExpiryInterval, maxInflight);
     }
 
     public MqttSettings withReceiveMaximum(int value) {
         return new MqttSettings(maxKeepAlive, value, maxPacketSize, topicAliasMaximum, maxQueuedMessages,
                 maxQueuedBytes, queueOverflow, queueQos0, persistentClientExpiration, maxClientIdLength,
-                allowZeroLengthClientId, maxSessionExpiryInterval);
+                allowZeroLengthClientId, maxSessionExpiryInterval, maxInflight);
     }
 
     public MqttSettings withMaxKeepAlive(int seconds) {
         return new MqttSettings(seconds, receiveMaximum, maxPacketSize, topicAliasMaximum, maxQueuedMessages,
                 maxQueuedBytes, queueOverflow, queueQos0, persistentClientExpiration, maxClientIdLength,
-                allowZeroLengthClientId, maxSessionExpiryInterval);
+                allowZeroLengthClientId, maxSessionExpiryInterval, maxInflight);
     }
 
     public MqttSettings withTopicAliasMaximum(int value) {
         return new MqttSettings(maxKeepAlive, receiveMaximum, maxPacketSize, value, maxQueuedMessages,
                 maxQueuedBytes, queueOverflow, queueQos0, persistentClientExpiration, maxClientIdLength,
-                allowZeroLengthClientId, maxSessionExpiryInterval);
+                allowZeroLengthClientId, maxSessionExpiryInterval, maxInflight);
     }
 
     public MqttSettings withPersistentClientExpiration(Duration value) {
         return new MqttSettings(maxKeepAlive, receiveMaximum, maxPacketSize, topicAliasMaximum, maxQueuedMessages,
                 maxQueuedBytes, queueOverflow, queueQos0, value, maxClientIdLength, allowZeroLengthClientId,
-                maxSessionExpiryInterval);
+                maxSessionExpiryInterval, maxInflight);
+    }
+
+    public MqttSettings withMaxInflight(int value) {
+        return new MqttSettings(maxKeepAlive, receiveMaximum, maxPacketSize, topicAliasMaximum, maxQueuedMessages,
+                maxQueuedBytes, queueOverflow, queueQos0, persistentClientExpiration, maxClientIdLength,
+                allowZeroLengthClientId, maxSessionExpiryInterval, value);
     }
 }

@@ -86,7 +86,8 @@ final class BrokerRuntime {
                 };
                 ListenerSettings ls = new ListenerSettings(lc.type(), lc.host(), lc.port(),
                         config.mqtt().maxPacketSize(), config.limits().connectTimeout(), lc.maxConnections(),
-                        ListenerConfig.isWebSocket(lc.type()) ? lc.path() : null, lc.proxyProtocol());
+                        ListenerConfig.isWebSocket(lc.type()) ? lc.path() : null, lc.proxyProtocol(),
+                        lc.maxConnectionRate(), lc.maxConnectionRatePerAddress());
                 TcpListener listener = new TcpListener(loops, broker, ls, serverTls, connectionBudget);
                 ports.add(listener.bind());
                 listeners.add(listener);
@@ -98,6 +99,11 @@ final class BrokerRuntime {
                 if (ls.webSocket()) {
                     LOG.info("listener {}: MQTT over WebSocket on path {} (subprotocols {})", listener.name(),
                             ls.webSocketPath(), String.join(", ", WebSocketTransport.SUBPROTOCOLS));
+                }
+                if (ls.maxConnectionRate() > 0 || ls.maxConnectionRatePerAddress() > 0) {
+                    LOG.info("listener {}: at most {} new connections a second, {} from one address",
+                            listener.name(), rateText(ls.maxConnectionRate()),
+                            rateText(ls.maxConnectionRatePerAddress()));
                 }
                 if (ls.proxyProtocol()) {
                     LOG.info("listener {}: expects a PROXY protocol header (v1 or v2) on every connection; "
@@ -144,6 +150,10 @@ final class BrokerRuntime {
      * Loads the files of a tls or wss listener; a file that cannot be used stops the start with a message naming
      * it.
      */
+    private static String rateText(int perSecond) {
+        return perSecond == 0 ? "any number" : Integer.toString(perSecond);
+    }
+
     private ServerTls tlsOf(ListenerConfig lc) {
         if (lc.tls() == null) {
             throw new IllegalArgumentException("listener " + lc.describe() + ": a " + lc.type() + " listener needs "

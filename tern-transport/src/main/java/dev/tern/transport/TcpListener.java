@@ -45,7 +45,13 @@ public final class TcpListener {
     private final ServerTls tls;
     private final ConnectionBudget global;
     private final ConnectionBudget own;
+    private final ConnectionRate rate;
     private static final dev.tern.core.LogLimiter REFUSED_LOG = new dev.tern.core.LogLimiter(10);
+    /**
+     * One per listener, and apart from the max-connections lines: a connection flood on one listener does not
+     * hide the refusals of another.
+     */
+    private final dev.tern.core.LogLimiter rateLog = new dev.tern.core.LogLimiter(10);
     private Channel serverChannel;
     private volatile String name;
 
@@ -70,6 +76,7 @@ public final class TcpListener {
                        ConnectionBudget global) {
         this.global = global;
         this.own = new ConnectionBudget(settings.maxConnections());
+        this.rate = new ConnectionRate(settings.maxConnectionRate(), settings.maxConnectionRatePerAddress());
         this.loops = loops;
         this.broker = broker;
         this.settings = settings;
@@ -127,9 +134,52 @@ public final class TcpListener {
         ch.close();
     }
 
+    private void refuseForRate(Object address, String key, int perSecond) {
+        if (rateLog.allow()) {
+            LOG.warn("refused connection from {} on {}: listeners[].{} {}/s reached{}", address, name, key,
+                    perSecond, rateLog.suppressedNote());
+        }
+    }
+
+    /** The per-address rate for the client a PROXY header named; logs and returns false when it is over. */
+    private boolean admitProxied(InetSocketAddress client) {
+        if (rate.admitAddress(client.getAddress())) {
+            return true;
+        }
+        refuseForRate(client, "max-connection-rate-per-address", rate.perAddress());
+        return false;
+    }
+
+    /** The connection rate limits, before anything else is done for the connection; false = closed. */
+    private boolean admitRate(SocketChannel ch) {
+        InetSocketAddress peer = ch.remoteAddress();
+        ConnectionRate.Verdict verdict;
+        if (settings.proxyProtocol()) {
+            // the socket's peer is the balancer: the per-address limit waits for the PROXY header
+            verdict = rate.admitListener() ? ConnectionRate.Verdict.ADMITTED : ConnectionRate.Verdict.LISTENER_RATE;
+        } else {
+            verdict = rate.admit(peer == null ? null : peer.getAddress());
+        }
+        switch (verdict) {
+            case ADMITTED:
+                return true;
+            case LISTENER_RATE:
+                refuseForRate(peer, "max-connection-rate", rate.perSecond());
+                break;
+            default:
+                refuseForRate(peer, "max-connection-rate-per-address", rate.perAddress());
+                break;
+        }
+        ch.close();
+        return false;
+    }
+
     private final class Initializer extends ChannelInitializer<SocketChannel> {
         @Override
         protected void initChannel(SocketChannel ch) {
+            if (!admitRate(ch)) {
+                return;
+            }
             if (!own.tryAcquire()) {
                 refuse(ch, "listeners[].max-connections " + own.max());
                 return;
@@ -146,7 +196,8 @@ public final class TcpListener {
             MqttFrameDecoder decoder = new MqttFrameDecoder(MqttDecoder.forServer(), settings.maxPacketSize());
             Supplier<String> identity = null;
             if (settings.proxyProtocol()) {
-                ProxyProtocol.addTo(ch.pipeline(), name);
+                ProxyProtocol.addTo(ch.pipeline(), name,
+                        rate.limitsAddresses() ? TcpListener.this::admitProxied : client -> true);
             }
             if (tls != null) {
                 SslHandler ssl = tls.newHandler(ch.alloc(), settings.connectTimeout());

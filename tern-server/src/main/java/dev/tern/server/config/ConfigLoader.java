@@ -48,13 +48,13 @@ public final class ConfigLoader {
     static final List<String> TOP_KEYS = List.of("listeners", "mqtt", "auth", "limits", "storage", "http",
             "sys-interval");
     static final List<String> LISTENER_KEYS = List.of("type", "bind", "allow-anonymous", "proxy-protocol", "tls",
-            "path", "max-connections");
+            "path", "max-connections", "max-connection-rate", "max-connection-rate-per-address");
     static final List<String> TLS_KEYS = List.of("cert", "key", "key-password", "ca", "crl", "client-auth",
             "use-identity-as-username", "protocols", "ciphers", "provider");
     static final List<String> MQTT_KEYS = List.of("max-keepalive", "receive-maximum", "max-packet-size",
             "topic-alias-maximum", "max-queued-messages", "max-queued-bytes", "queue-overflow", "queue-qos0",
             "persistent-client-expiration", "max-client-id-length", "allow-zero-length-client-id",
-            "max-session-expiry-interval");
+            "max-session-expiry-interval", "max-inflight");
     static final List<String> AUTH_KEYS = List.of("allow-anonymous", "password-file", "acl-file", "jwt",
             "scram-file");
     static final List<String> JWT_KEYS = List.of("secret", "public-key-file", "jwks-file", "username-claim", "issuer",
@@ -65,6 +65,8 @@ public final class ConfigLoader {
     static final List<String> STORAGE_KEYS = List.of("engine", "dir", "sync");
     static final List<String> HTTP_KEYS = List.of("enabled", "bind", "token", "admins", "allow-anonymous");
 
+    /** Connections a second; more than this is no limit in practice. */
+    private static final int MAX_CONNECTION_RATE = 1_000_000;
     private static final List<String> LISTENER_TYPES = List.of("tcp", "tls", "ws", "wss");
     private static final List<String> CLIENT_AUTH = List.of("none", "optional", "require");
     private static final List<String> TLS_PROVIDERS = List.of("auto", "openssl", "jdk");
@@ -231,8 +233,11 @@ public final class ConfigLoader {
             }
             Boolean allowAnonymous = l.has("allow-anonymous") ? bool(l, "allow-anonymous") : null;
             int maxConnections = (int) number(l, "max-connections", 0, 0, Integer.MAX_VALUE);
+            int connectionRate = (int) number(l, "max-connection-rate", 0, 0, MAX_CONNECTION_RATE);
+            int connectionRatePerAddress = (int) number(l, "max-connection-rate-per-address", 0, 0,
+                    MAX_CONNECTION_RATE);
             result.add(new ListenerConfig(type, bind.host(), bind.port(), allowAnonymous, tls, maxConnections,
-                    wsPath, proxyProtocol));
+                    wsPath, proxyProtocol, connectionRate, connectionRatePerAddress));
             bindNodes.add(l.value("bind"));
         }
         return result;
@@ -374,9 +379,10 @@ public final class ConfigLoader {
         long maxSessionExpiry = s.has("max-session-expiry-interval")
                 ? seconds(s, "max-session-expiry-interval", 0, MqttSettings.SESSION_NEVER_EXPIRES)
                 : d.maxSessionExpiryInterval();
+        int maxInflight = (int) number(s, "max-inflight", d.maxInflight(), 0, 65535);
         return new MqttSettings(maxKeepAlive, receiveMaximum, maxPacketSize, topicAliasMaximum, maxQueuedMessages,
                 maxQueuedBytes, overflow, queueQos0, persistentClientExpiration, maxClientIdLength, allowZeroLength,
-                maxSessionExpiry);
+                maxSessionExpiry, maxInflight);
     }
 
     private AuthConfig auth(Section s) {

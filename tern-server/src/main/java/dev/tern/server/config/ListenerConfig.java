@@ -15,9 +15,13 @@ import java.util.Objects;
  *     for {@code tcp} and {@code tls}
  * @param proxyProtocol every connection starts with a PROXY protocol (v1 or v2) header, whose client address
  *     becomes the connection's address
+ * @param maxConnectionRate new connections a second accepted by this listener, 0 = no limit
+ * @param maxConnectionRatePerAddress new connections a second from one client address (the PROXY header's when
+ *     the listener has {@code proxy-protocol}), 0 = no limit
  */
 public record ListenerConfig(String type, String host, int port, Boolean allowAnonymous, TlsConfig tls,
-                             int maxConnections, String path, boolean proxyProtocol) {
+                             int maxConnections, String path, boolean proxyProtocol, int maxConnectionRate,
+                             int maxConnectionRatePerAddress) {
     /** The path of a WebSocket listener without a {@code path} key: what MQTT-over-WebSocket clients use. */
     public static final String DEFAULT_PATH = "/mqtt";
 
@@ -30,6 +34,10 @@ public record ListenerConfig(String type, String host, int port, Boolean allowAn
         if (maxConnections < 0) {
             throw new IllegalArgumentException("max-connections must be >= 0, was " + maxConnections);
         }
+        if (maxConnectionRate < 0 || maxConnectionRatePerAddress < 0) {
+            throw new IllegalArgumentException("max-connection-rate and max-connection-rate-per-address must be "
+                    + ">= 0");
+        }
         if (isWebSocket(type)) {
             path = path == null ? DEFAULT_PATH : path;
             if (!path.startsWith("/")) {
@@ -38,6 +46,12 @@ public record ListenerConfig(String type, String host, int port, Boolean allowAn
         } else if (path != null) {
             throw new IllegalArgumentException("only ws and wss listeners have a path (this one is " + type + ")");
         }
+    }
+
+    /** A listener without connection rate limits. */
+    public ListenerConfig(String type, String host, int port, Boolean allowAnonymous, TlsConfig tls,
+                          int maxConnections, String path, boolean proxyProtocol) {
+        this(type, host, port, allowAnonymous, tls, maxConnections, path, proxyProtocol, 0, 0);
     }
 
     /** A listener without a connection limit of its own. */
@@ -82,22 +96,32 @@ public record ListenerConfig(String type, String host, int port, Boolean allowAn
 
     /** The same listener on another address (e.g. from {@code --bind}/{@code -p}), keeping every other setting. */
     public ListenerConfig withAddress(String newHost, int newPort) {
-        return new ListenerConfig(type, newHost, newPort, allowAnonymous, tls, maxConnections, path, proxyProtocol);
+        return new ListenerConfig(type, newHost, newPort, allowAnonymous, tls, maxConnections, path, proxyProtocol,
+                maxConnectionRate, maxConnectionRatePerAddress);
     }
 
     /** The same listener with another {@code allow-anonymous}. */
     public ListenerConfig withAllowAnonymous(Boolean newAllowAnonymous) {
-        return new ListenerConfig(type, host, port, newAllowAnonymous, tls, maxConnections, path, proxyProtocol);
+        return new ListenerConfig(type, host, port, newAllowAnonymous, tls, maxConnections, path, proxyProtocol,
+                maxConnectionRate, maxConnectionRatePerAddress);
     }
 
     /** The same WebSocket listener on another path. */
     public ListenerConfig withPath(String newPath) {
-        return new ListenerConfig(type, host, port, allowAnonymous, tls, maxConnections, newPath, proxyProtocol);
+        return new ListenerConfig(type, host, port, allowAnonymous, tls, maxConnections, newPath, proxyProtocol,
+                maxConnectionRate, maxConnectionRatePerAddress);
     }
 
     /** The same listener with or without the PROXY protocol. */
     public ListenerConfig withProxyProtocol(boolean newProxyProtocol) {
-        return new ListenerConfig(type, host, port, allowAnonymous, tls, maxConnections, path, newProxyProtocol);
+        return new ListenerConfig(type, host, port, allowAnonymous, tls, maxConnections, path, newProxyProtocol,
+                maxConnectionRate, maxConnectionRatePerAddress);
+    }
+
+    /** The same listener with other connection rate limits (0 = none). */
+    public ListenerConfig withConnectionRates(int perSecond, int perAddress) {
+        return new ListenerConfig(type, host, port, allowAnonymous, tls, maxConnections, path, proxyProtocol,
+                perSecond, perAddress);
     }
 
     /** "tcp 127.0.0.1:1883" for logs. */

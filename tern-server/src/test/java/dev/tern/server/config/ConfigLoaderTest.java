@@ -161,6 +161,34 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void maxInflightDefaultsToNoneAndIsRead() {
+            assertThat(parse("mqtt:\n  receive-maximum: 5\n").mqtt().maxInflight()).isZero();
+            MqttSettings m = parse("mqtt:\n  max-inflight: 20\n").mqtt();
+            assertThat(m).isEqualTo(MqttSettings.defaults().withMaxInflight(20));
+            assertThat(m.outboundWindow(65535)).isEqualTo(20);
+            assertThat(m.outboundWindow(10)).isEqualTo(10);
+            assertThat(MqttSettings.defaults().outboundWindow(65535)).isEqualTo(65535);
+        }
+
+        @Test
+        void listenerConnectionRates() {
+            List<ListenerConfig> l = parse("listeners:\n  - bind: 0.0.0.0:1883\n    max-connection-rate: 100\n"
+                    + "    max-connection-rate-per-address: 10\n  - bind: 0.0.0.0:1884\n").listeners();
+            assertThat(l.get(0)).isEqualTo(ListenerConfig.tcp("0.0.0.0", 1883).withConnectionRates(100, 10));
+            assertThat(l.get(1).maxConnectionRate()).isZero();
+            assertThat(l.get(1).maxConnectionRatePerAddress()).isZero();
+        }
+
+        @Test
+        void listenerConnectionRateOutOfRange() {
+            failing("listeners:\n  - bind: 0.0.0.0:1883\n    max-connection-rate: -1\n")
+                    .hasMessage("tern.yaml:3: listeners[0].max-connection-rate: expected a whole number "
+                            + "0..1000000, got -1");
+            failing("listeners:\n  - bind: 0.0.0.0:1883\n    max-connection-rate-per-adress: 5\n")
+                    .hasMessageEndingWith("did you mean 'max-connection-rate-per-address'?");
+        }
+
+        @Test
         void keepaliveAndSessionExpiryAcceptDurations() {
             MqttSettings m = parse("mqtt:\n  max-keepalive: 10m\n  max-session-expiry-interval: 1d\n").mqtt();
             assertThat(m.maxKeepAlive()).isEqualTo(600);
@@ -243,8 +271,8 @@ class ConfigLoaderTest {
                     .hasMessage("tern.yaml:7: unknown key 'mqtt.max-keepalve' (allowed: max-keepalive, "
                             + "receive-maximum, max-packet-size, topic-alias-maximum, max-queued-messages, "
                             + "max-queued-bytes, queue-overflow, queue-qos0, persistent-client-expiration, "
-                            + "max-client-id-length, allow-zero-length-client-id, max-session-expiry-interval); "
-                            + "did you mean 'max-keepalive'?");
+                            + "max-client-id-length, allow-zero-length-client-id, max-session-expiry-interval, "
+                            + "max-inflight); did you mean 'max-keepalive'?");
         }
 
         @Test
@@ -268,7 +296,8 @@ class ConfigLoaderTest {
         void unknownListenerKey() {
             failing("listeners:\n  - type: tcp\n    bind: 0.0.0.0:1883\n    port: 1883\n")
                     .hasMessageStartingWith("tern.yaml:4: unknown key 'listeners[0].port' (allowed: type, bind, "
-                            + "allow-anonymous, proxy-protocol, tls, path, max-connections)");
+                            + "allow-anonymous, proxy-protocol, tls, path, max-connections, max-connection-rate, "
+                            + "max-connection-rate-per-address)");
         }
 
         @ParameterizedTest
@@ -313,6 +342,8 @@ class ConfigLoaderTest {
             "persistent-client-expiration: 1w | mqtt.persistent-client-expiration: expected a duration like 500ms, 10s, 5m, 2h, 1d or plain seconds (0 = never), got '1w'",
             "persistent-client-expiration: -5s | mqtt.persistent-client-expiration: expected a duration like 500ms, 10s, 5m, 2h, 1d or plain seconds (0 = never), got '-5s'",
             "max-session-expiry-interval: 4294967296 | mqtt.max-session-expiry-interval: expected seconds 0..4294967295 (or a duration like 90s, 10m, 1h), got '4294967296'",
+            "max-inflight: -1 | mqtt.max-inflight: expected a whole number 0..65535, got -1",
+            "max-inflight: 70000 | mqtt.max-inflight: expected a whole number 0..65535, got 70000",
         })
         void mqttValues(String line, String message) {
             failing("# tern\nmqtt:\n  " + line + "\n").hasMessage("tern.yaml:3: " + message);

@@ -6,9 +6,11 @@ import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +24,21 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHeaderReader.class);
 
     private final String listener;
+    private final Predicate<InetSocketAddress> admit;
+    /** Set when the client was refused: what came after the header in the same read is dropped. */
+    private boolean refused;
 
-    ProxyHeaderReader(String listener) {
+    ProxyHeaderReader(String listener, Predicate<InetSocketAddress> admit) {
         this.listener = listener;
+        this.admit = admit;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (!(msg instanceof HAProxyMessage header)) {
             ctx.fireChannelRead(msg);
             return;
@@ -39,6 +49,11 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
                 InetSocketAddress client = new InetSocketAddress(InetAddress.getByName(header.sourceAddress()),
                         header.sourcePort());
                 ClientAddress.setProxied(ctx.channel(), client);
+                if (!admit.test(client)) {
+                    refused = true;
+                    ctx.close();
+                    return;
+                }
                 LOG.debug("PROXY {} header on {} from {}: client {}", header.protocolVersion(), listener,
                         ctx.channel().remoteAddress(), client);
             } else {

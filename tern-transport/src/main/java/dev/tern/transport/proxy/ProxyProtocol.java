@@ -4,6 +4,8 @@ import dev.tern.core.LogLimiter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import java.net.InetSocketAddress;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +31,17 @@ public final class ProxyProtocol {
      * @param listener the listener's name, for log lines
      */
     public static void addTo(ChannelPipeline pipeline, String listener) {
+        addTo(pipeline, listener, client -> true);
+    }
+
+    /**
+     * Adds the handlers, with a check of the client a {@code PROXY} header names (the per-address connection
+     * rate): when {@code admit} says no, the connection is closed at once; {@code admit} logs why.
+     */
+    public static void addTo(ChannelPipeline pipeline, String listener, Predicate<InetSocketAddress> admit) {
         pipeline.addLast("proxy-start", new ProxyHeaderStart(listener))
                 .addLast("proxy-decoder", new HAProxyMessageDecoder())
-                .addLast("proxy-header", new ProxyHeaderReader(listener));
+                .addLast("proxy-header", new ProxyHeaderReader(listener, admit));
     }
 
     /** Closes a connection whose PROXY header is missing or wrong, with one log line (rate-limited). */

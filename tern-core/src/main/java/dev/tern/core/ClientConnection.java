@@ -999,15 +999,59 @@ public final class ClientConnection {
         long now = broker.now();
         for (SubscriptionEntry entry : retainedFor) {
             List<Integer> ids = entry.subscriptionId() == null ? List.of() : List.of(entry.subscriptionId());
-            broker.retained().match(entry.filter(), now, m -> {
-                if (broker.mayRead(session, m.topic())) {
-                    int qos = Math.min(m.qos(), entry.qos());
-                    if (qos > 0 && session.out.isDurable()) {
-                        shard.journal.putAgain(m); // it may have been replaced (and deleted) since it was read
-                    }
-                    session.out.deliver(new Outbound(m, qos, true, ids, null), this, now);
-                }
-            });
+            retainedFeeds.addLast(new RetainedFeed(broker.retained().cursor(entry.filter(), now), entry, ids));
+        }
+        feedRetained();
+    }
+
+    /** The retained messages of a new subscription not yet handed to the session's flow. */
+    private record RetainedFeed(RetainedStore.Cursor cursor, SubscriptionEntry entry, List<Integer> ids) {
+    }
+
+    /** Retained messages handed over per task, so that a large set never holds the shard's other clients up. */
+    private static final int RETAINED_PER_TASK = 256;
+    private final java.util.ArrayDeque<RetainedFeed> retainedFeeds = new java.util.ArrayDeque<>();
+    private boolean feedQueued;
+
+    /**
+     * Hands retained messages of new subscriptions to the flow while it has room (its queue short), a bounded number
+     * per task: a {@code #} over a million retained messages is paced by the client's window and socket, and memory
+     * holds a walk through the index, not the messages. Resumed as acknowledgements come and the socket drains.
+     */
+    private void feedRetained() {
+        if (retainedFeeds.isEmpty() || state != State.CONNECTED) {
+            return;
+        }
+        long now = broker.now();
+        int budget = RETAINED_PER_TASK;
+        while (budget-- > 0 && !retainedFeeds.isEmpty() && session.out.hasRoom()) {
+            RetainedFeed feed = retainedFeeds.peekFirst();
+            Message m = feed.cursor().next();
+            if (m == null) {
+                retainedFeeds.pollFirst();
+                continue;
+            }
+            if (!broker.mayRead(session, m.topic())) {
+                continue;
+            }
+            int qos = Math.min(m.qos(), feed.entry().qos());
+            if (qos > 0 && session.out.isDurable()) {
+                shard.journal.putAgain(m); // it may have been replaced (and deleted) since it was read
+            }
+            session.out.deliver(new Outbound(m, qos, true, feed.ids(), null), this, now);
+        }
+        session.backlog.queued = session.out.queuedCount();
+        if (!retainedFeeds.isEmpty() && session.out.hasRoom() && !feedQueued) {
+            feedQueued = true; // more to hand over and room for it: after the shard's other work
+            shard.submit(new FeedRetained(this));
+        }
+    }
+
+    private record FeedRetained(ClientConnection c) implements Runnable {
+        @Override
+        public void run() {
+            c.feedQueued = false;
+            c.feedRetained();
         }
     }
 
@@ -1263,6 +1307,9 @@ public final class ClientConnection {
     /** Sends what the queue holds as far as the window allows; lets held-back publishers go once it is short. */
     private void drainQueue() {
         session.out.drain(this, broker.now());
+        if (!retainedFeeds.isEmpty()) {
+            feedRetained();
+        }
         session.backlog.queued = session.out.queuedCount();
         if (session.isThrottling() && session.backlog.total() <= broker.throttleLowWater()) {
             session.releaseThrottled();

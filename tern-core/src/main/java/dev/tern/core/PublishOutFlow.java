@@ -554,6 +554,14 @@ final class PublishOutFlow {
         return inflight.size();
     }
 
+    /** Queue length below which more retained messages of a new subscription are handed over. */
+    private static final int ROOM = 32;
+
+    /** Whether the flow can take more work that may wait (retained messages of a new subscription). */
+    boolean hasRoom() {
+        return storedOnly == 0 && queue.size() < ROOM;
+    }
+
     /** Entries waiting to be sent, in memory and in the store only. */
     int queuedCount() {
         return (int) Math.min(Integer.MAX_VALUE, queue.size() + storedOnly);

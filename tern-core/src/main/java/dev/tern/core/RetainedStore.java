@@ -82,6 +82,121 @@ public final class RetainedStore {
         }
     }
 
+    /**
+     * A resumable walk over the retained messages matching {@code filter}: each {@link Cursor#next()} returns the
+     * next one, so that a subscriber gets them as its flow control allows instead of all at once (a {@code #}
+     * over a million retained messages then holds a few frames, not a million messages). Weakly consistent, like the
+     * trie: messages retained or cleared during the walk may or may not be seen. Confined to one thread.
+     */
+    public Cursor cursor(String filter, long nowMillis) {
+        return new Cursor(TopicFilter.levels(filter), nowMillis);
+    }
+
+    /** See {@link #cursor}. */
+    public final class Cursor {
+        private final String[] levels;
+        private final long now;
+        private final java.util.ArrayDeque<Frame> stack = new java.util.ArrayDeque<>();
+
+        private Cursor(String[] levels, long now) {
+            this.levels = levels;
+            this.now = now;
+            stack.push(new Frame(root, 0, false));
+        }
+
+        /** The next matching retained message, or null when the walk is over. */
+        public Message next() {
+            while (!stack.isEmpty()) {
+                Frame f = stack.peek();
+                if (f.subtree || f.depth == levels.length) {
+                    if (!f.selfDone) {
+                        f.selfDone = true;
+                        Message m = live(f.node, now);
+                        if (m != null) {
+                            return m;
+                        }
+                    }
+                    if (!f.subtree) {
+                        stack.pop();
+                        continue;
+                    }
+                    Node child = nextChild(f);
+                    if (child == null) {
+                        stack.pop();
+                    } else {
+                        stack.push(new Frame(child, f.depth + 1, true));
+                    }
+                    continue;
+                }
+                String level = levels[f.depth];
+                if (level.equals("#")) {
+                    // "a/#" also matches "a" itself [MQTT-4.7.1-2], then everything below
+                    stack.pop();
+                    stack.push(new Frame(f.node, f.depth, true));
+                } else if (level.equals("+")) {
+                    Node child = nextChild(f);
+                    if (child == null) {
+                        stack.pop();
+                    } else {
+                        stack.push(new Frame(child, f.depth + 1, false));
+                    }
+                } else {
+                    stack.pop();
+                    Node child = f.node.children.get(level);
+                    if (child != null) {
+                        stack.push(new Frame(child, f.depth + 1, false));
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** The next child of a wildcard frame; topics starting with $ are not matched by a leading wildcard. */
+        private Node nextChild(Frame f) {
+            if (f.children == null) {
+                f.children = f.node.children.entrySet().iterator();
+            }
+            while (f.children.hasNext()) {
+                var e = f.children.next();
+                if (f.depth == 0 && e.getKey().startsWith("$")) {
+                    continue;
+                }
+                return e.getValue();
+            }
+            return null;
+        }
+    }
+
+    private static final class Frame {
+        final Node node;
+        final int depth;
+        /** Everything at and below the node matches (a # was reached). */
+        final boolean subtree;
+        boolean selfDone;
+        java.util.Iterator<java.util.Map.Entry<String, Node>> children;
+
+        Frame(Node node, int depth, boolean subtree) {
+            this.node = node;
+            this.depth = depth;
+            this.subtree = subtree;
+        }
+    }
+
+    /** The node's message unless it expired (an expired one is cleared). */
+    private Message live(Node node, long now) {
+        Message m = node.message.get();
+        if (m == null) {
+            return null;
+        }
+        if (m.isExpired(now)) {
+            if (node.compareAndClear(m)) {
+                count.decrementAndGet();
+            }
+            return null;
+        }
+        return m;
+    }
+
     private void subtree(Node node, long now, Consumer<Message> visitor) {
         deliver(node, now, visitor);
         for (Node child : node.children.values()) {

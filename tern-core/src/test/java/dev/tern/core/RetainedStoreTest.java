@@ -56,4 +56,22 @@ class RetainedStoreTest {
         assertThat(match("a", 1000)).isEmpty();
         assertThat(store.size()).isZero();
     }
+
+    @Test
+    void cursorWalksTheSameMatchesAsMatchOneAtATime() {
+        for (String t : new String[] {"a", "a/b", "a/b/c", "a/c", "b", "$SYS/x", "/x", "a/b/c/d", "", "a//b"}) {
+            store.put(msg(t, "v", 0));
+        }
+        store.put(msg("a/old", "v", 5));
+        for (String filter : new String[] {"#", "+", "a/#", "a/+", "+/+", "a/+/c", "$SYS/#", "+/x", "/#", "a/b",
+                "nothing/#", "a/b/c/#", "+/+/+/+", "#/x".substring(0, 1)}) {
+            List<String> walked = new ArrayList<>();
+            RetainedStore.Cursor c = store.cursor(filter, 10);
+            for (Message m; (m = c.next()) != null; ) {
+                walked.add(m.topic());
+            }
+            assertThat(walked).as(filter).containsExactlyInAnyOrderElementsOf(match(filter, 10));
+        }
+        assertThat(match("a/+", 10)).doesNotContain("a/old");
+    }
 }

@@ -27,6 +27,64 @@ class RetainedTest {
     @RegisterExtension
     static TernExtension broker = new TernExtension();
 
+    /** A session queue of 100 messages: retained sets larger than that must be paced, not queued at once. */
+    @RegisterExtension
+    static TernExtension smallQueues = new TernExtension(b -> b.mqtt(dev.tern.core.MqttSettings.defaults()
+            .withQueueLimits(100, 0, dev.tern.core.MqttSettings.QueueOverflow.DROP_NEW, false)));
+
+    @Test
+    @DisplayName("a # subscription over 5,000 retained messages gets every one, paced by its receive maximum of 10, "
+            + "with a queue limit of 100; other clients are served meanwhile")
+    void largeRetainedSetIsPacedByFlowControl() {
+        int n = 5000;
+        try (RawMqttClient pub = Raw.connected(smallQueues.port(), ConnectBuilder.v5("big-pub"))) {
+            for (int i = 0; i < n; i += 100) { // QoS 1, in windows of 100 (below the receive maximum)
+                for (int j = i; j < i + 100; j++) {
+                    pub.send(Raw.publish("big/" + (j % 50) + "/" + j, 1, true, j - i + 1, "v" + j,
+                            PublishProperties.EMPTY));
+                }
+                for (int j = 0; j < 100; j++) {
+                    pub.expect(PubAck.class);
+                }
+            }
+        }
+        try (RawMqttClient sub = Raw.connected(smallQueues.port(), ConnectBuilder.v5("big-sub").receiveMaximum(10));
+             RawMqttClient other = Raw.connected(smallQueues.port(), ConnectBuilder.v5("big-other"))) {
+            sub.send(new dev.tern.codec.packet.Subscribe(sub.nextPacketId(), null, List.of(),
+                    List.of(new Subscription("big/#", 1, false, false, 0))));
+            java.util.Set<String> topics = new java.util.HashSet<>();
+            int unacked = 0;
+            int maxUnacked = 0;
+            java.util.ArrayDeque<Integer> pending = new java.util.ArrayDeque<>();
+            while (topics.size() < n) {
+                var packet = sub.receive(Raw.TIMEOUT);
+                assertThat(packet).as("after %d retained messages", topics.size()).isNotNull();
+                if (packet instanceof Publish p) {
+                    assertThat(p.retain()).isTrue();
+                    assertThat(topics.add(p.topic())).as("once: %s", p.topic()).isTrue();
+                    pending.add(p.packetId());
+                    maxUnacked = Math.max(maxUnacked, pending.size());
+                    if (pending.size() >= 5) { // acknowledge in bursts, as a slow client might
+                        while (!pending.isEmpty()) {
+                            sub.send(PubAck.of(pending.poll()));
+                        }
+                    }
+                    if (topics.size() % 1000 == 0) {
+                        other.send(dev.tern.codec.packet.PingReq.INSTANCE);
+                        other.expect(dev.tern.codec.packet.PingResp.class, Duration.ofSeconds(2));
+                    }
+                }
+            }
+            while (!pending.isEmpty()) {
+                sub.send(PubAck.of(pending.poll()));
+            }
+            assertThat(maxUnacked).as("the window of 10 was kept").isLessThanOrEqualTo(10);
+            assertThat(smallQueues.tern().broker().stats().drops(dev.tern.core.DropReason.QUEUE_FULL))
+                    .as("nothing dropped for a full queue").isZero();
+            sub.expectNothing(SHORT);
+        }
+    }
+
     private RawMqttClient rawSub(String id) {
         return Raw.connected(broker.port(), ConnectBuilder.v5(id));
     }

@@ -184,6 +184,9 @@ public final class Broker {
      */
     public CompletableFuture<Void> shutdown() {
         shuttingDown = true;
+        if (expiryPurge != null) {
+            expiryPurge.stop();
+        }
         List<CompletableFuture<Void>> done = new ArrayList<>();
         for (Shard shard : shards) {
             CompletableFuture<Void> f = new CompletableFuture<>();
@@ -256,8 +259,14 @@ public final class Broker {
         if (storage == null) {
             return "nothing to restore (no store)";
         }
-        return new StoreRestore(this, storage).run().toString();
+        String summary = new StoreRestore(this, storage).run().toString();
+        expiryPurge = new ExpiryPurge(this, storage, ExpiryPurge.defaultIntervalMillis());
+        expiryPurge.start();
+        return summary;
     }
+
+    /** Removes expired messages from the store; started by {@link #restore()}. */
+    private ExpiryPurge expiryPurge;
 
     /** The durable store, or null. */
     StorageEngine storage() {

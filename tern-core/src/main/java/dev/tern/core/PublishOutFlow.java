@@ -128,6 +128,13 @@ final class PublishOutFlow {
         storedOnlyBytes += o.payloadSize();
     }
 
+    /** The store purged one of this session's expired queued entries; memory only counted it while offline. */
+    void purgedFromStore() {
+        if (!resident && storedOnly > 0) {
+            storedOnly--;
+        }
+    }
+
     /** True when entries are in the store only and must be read before the client gets anything. */
     boolean needsLoad() {
         return !resident;

@@ -42,6 +42,21 @@ public final class RetainedStore {
         }
     }
 
+    /** Clears the retained message of {@code topic} if it has expired (a newer one stays). */
+    public void removeIfExpired(String topic, long nowMillis) {
+        Node node = root;
+        for (String level : TopicFilter.levels(topic)) {
+            node = node.children.get(level);
+            if (node == null) {
+                return;
+            }
+        }
+        Message m = node.message.get();
+        if (m != null && m.isExpired(nowMillis) && node.compareAndClear(m)) {
+            count.decrementAndGet();
+        }
+    }
+
     public int size() {
         return count.get();
     }

@@ -349,6 +349,33 @@ class DurableStorageTest {
         }
     }
 
+    @Test
+    @DisplayName("[MQTT-3.3.2-5] expired queued messages are purged from the store at start, not kept until "
+            + "the client returns")
+    void expiredQueuedMessagesArePurgedAtStart() throws Exception {
+        int port = start();
+        try (RawMqttClient sub = persistentSubscriber(port, "ds-purge", "ds/purge", 1)) {
+            sub.send(Disconnect.NORMAL);
+        }
+        try (RawMqttClient p = Raw.connected(port, ConnectBuilder.v5("ds-purge-pub"))) {
+            p.send(Raw.publish("ds/purge", 1, false, p.nextPacketId(), "short-lived",
+                    PublishProperties.EMPTY.withMessageExpiryInterval(1L)));
+            p.expect(PubAck.class);
+            p.send(Raw.publish("ds/purge", 1, false, p.nextPacketId(), "lasting", PublishProperties.EMPTY));
+            p.expect(PubAck.class);
+        }
+        tern.close();
+        Raw.elapse(Duration.ofMillis(1300));
+        start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+                tern.inspector().session("ds-purge").get().orElseThrow().queued() == 1);
+        try (RawMqttClient sub = Raw.connected(tern.port(), ConnectBuilder.v5("ds-purge").cleanStart(false)
+                .sessionExpiry(3600))) {
+            assertThat(receive(sub, 1)).containsExactly("lasting");
+            sub.expectNothing(Raw.SHORT);
+        }
+    }
+
     /** Lets {@code Brokers.awaitOffline} look at this test's broker. */
     private final class BrokerHandle extends dev.tern.testkit.TernExtension {
         @Override

@@ -532,6 +532,13 @@ public final class RocksDbStorageEngine implements StorageEngine {
 
     // ---- the writer thread ----
 
+    /**
+     * How long the writer waits for a quiet moment before writing a group: measured on a 2-core VM
+     * (QoS 1 fan-in into a persistent subscriber), 100–200 µs raised throughput from 130k to 185–190k msgs/s and
+     * lowered p99 latency; 500 µs was worse again. {@code -Dtern.storage.gather-micros=N} overrides it, 0 disables it.
+     */
+    private static final long GATHER_NANOS = Long.getLong("tern.storage.gather-micros", 100) * 1000;
+
     private void runWriter() {
         List<Commit> group = new ArrayList<>();
         while (true) {
@@ -543,6 +550,14 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 }
             }
             if (!group.isEmpty()) {
+                if (task == null && GATHER_NANOS > 0 && group.size() < MAX_GROUP) {
+                    // wait for a quiet moment before writing: acknowledgements of what this group holds then land in
+                    // it and cancel out (WriteElision), and more batches share the sync
+                    LockSupport.parkNanos(GATHER_NANOS);
+                    if (!tasks.isEmpty()) {
+                        continue;
+                    }
+                }
                 writeGroup(group);
                 group.clear();
             }

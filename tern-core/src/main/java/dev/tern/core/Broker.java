@@ -182,8 +182,39 @@ public final class Broker {
      * Tells every connected MQTT 5 client the server is shutting down (DISCONNECT 0x8B) and closes every
      * connection. Completes when each shard has done so.
      */
+    /**
+     * Password checks (slow by design) run here, not on the I/O threads: two threads, and at most
+     * {@value #VERIFY_QUEUE} logins waiting (beyond that a login is refused with 0x89 server busy).
+     */
+    private final java.util.concurrent.ThreadPoolExecutor verifier = newVerifier();
+    static final int VERIFY_QUEUE = 1024;
+
+    private static java.util.concurrent.ThreadPoolExecutor newVerifier() {
+        AtomicInteger n = new AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(VERIFY_QUEUE),
+                r -> {
+                    Thread t = new Thread(r, "tern-verify-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** Runs a password check on the verifier threads; false when too many are waiting. */
+    boolean verifyOffLoop(Runnable check) {
+        try {
+            verifier.execute(check);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
     public CompletableFuture<Void> shutdown() {
         shuttingDown = true;
+        verifier.shutdown();
         if (expiryPurge != null) {
             expiryPurge.stop();
         }

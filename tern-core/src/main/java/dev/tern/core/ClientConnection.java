@@ -48,7 +48,11 @@ public final class ClientConnection {
 
     /** CONNECTING: CONNECT accepted, CONNACK waits for the store (the session's record, its stored queue). */
     /** AUTHENTICATING: an enhanced authentication exchange (AUTH packets) runs before the CONNACK. */
-    private enum State { NEW, AUTHENTICATING, CONNECTING, CONNECTED, CLOSED }
+    /**
+     * VERIFYING: the password is being checked on the broker's verifier thread; AUTHENTICATING: an MQTT 5 enhanced
+     * authentication exchange; CONNECTING: CONNECT accepted, CONNACK waits for the store.
+     */
+    private enum State { NEW, VERIFYING, AUTHENTICATING, CONNECTING, CONNECTED, CLOSED }
 
     private final Broker broker;
     private final Connection connection;
@@ -320,7 +324,45 @@ public final class ClientConnection {
             onConnectAuthStep(auth.begin(request, c.authenticationData()));
             return;
         }
-        AuthDecision decision = broker.authenticator().decide(request);
+        dev.tern.spi.auth.Authenticator authenticator = broker.authenticator();
+        if (authenticator.mayBlock(request)) {
+            // a password hash is slow by design: computed off this thread, which serves many other clients
+            state = State.VERIFYING;
+            boolean accepted = broker.verifyOffLoop(() -> {
+                AuthDecision d = decideSafely(authenticator, request);
+                shard.submit(() -> verified(c, assigned, d));
+            });
+            if (!accepted) {
+                state = State.NEW;
+                refuse(ReasonCode.SERVER_BUSY, "too many logins waiting for their password check");
+            }
+            return;
+        }
+        decided(c, assigned, authenticator.decide(request));
+    }
+
+    private static AuthDecision decideSafely(dev.tern.spi.auth.Authenticator authenticator, AuthRequest request) {
+        try {
+            return authenticator.decide(request);
+        } catch (RuntimeException e) {
+            LOG.warn("authenticator failed for client {}: {}", request.clientId(), e.toString());
+            return AuthDecision.of(AuthResult.NOT_AUTHORIZED);
+        }
+    }
+
+    /** The verifier thread's answer, back on the shard (the connection may have gone meanwhile). */
+    private void verified(Connect c, boolean assigned, AuthDecision decision) {
+        if (state != State.VERIFYING) {
+            return;
+        }
+        state = State.NEW;
+        decided(c, assigned, decision);
+        if (state != State.CONNECTING && state != State.CONNECTED) {
+            parked.clear();
+        }
+    }
+
+    private void decided(Connect c, boolean assigned, AuthDecision decision) {
         if (!decision.allowed()) {
             refuseLogin(decision.result(), decision.reason(), c.username());
             return;
@@ -589,7 +631,7 @@ public final class ClientConnection {
             continueConnectAuth(packet);
             return;
         }
-        if (state == State.CONNECTING) {
+        if (state == State.CONNECTING || state == State.VERIFYING) {
             // sent right after CONNECT: handled once the CONNACK is out
             parked.addLast(packet);
             if (parked.size() > PARKED_LIMIT && !readingPaused) {
@@ -1116,7 +1158,7 @@ public final class ClientConnection {
             sendRefusal(reasonCode);
             return;
         }
-        if (state == State.NEW || state == State.CONNECTING) {
+        if (state == State.NEW || state == State.CONNECTING || state == State.VERIFYING) {
             // CONNECTING: completeConnect sees the close and lets the session go
             state = State.CLOSED;
             connection.close();

@@ -47,6 +47,12 @@ public final class FileAuthenticator implements Authenticator {
         return () -> file;
     }
 
+    /** Checking a password means computing its hash (PBKDF2, argon2id: slow by design). */
+    @Override
+    public boolean mayBlock(AuthRequest request) {
+        return request.username() != null && !request.certificateAuthenticated() && request.password() != null;
+    }
+
     @Override
     public AuthResult authenticate(AuthRequest request) {
         if (request.username() == null) {

@@ -31,6 +31,11 @@ public final class TokenOrPasswordAuthenticator implements Authenticator {
     }
 
     @Override
+    public boolean mayBlock(AuthRequest request) {
+        return isToken(request) ? tokens.mayBlock(request) : passwords.mayBlock(request);
+    }
+
+    @Override
     public AuthDecision decide(AuthRequest request) {
         return isToken(request) ? tokens.decide(request) : passwords.decide(request);
     }

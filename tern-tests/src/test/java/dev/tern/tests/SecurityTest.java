@@ -102,6 +102,35 @@ class SecurityTest {
     }
 
     @Test
+    @DisplayName("a password is checked off the I/O thread; packets sent right behind CONNECT wait for it, in order")
+    void packetsPipelinedBehindAPasswordCheckKeepTheirOrder() {
+        try (RawMqttClient c = RawMqttClient.connect(broker.port())) {
+            byte[] connect = RawMqttClient.encode(ConnectBuilder.v5("pipelined-alice").credentials("alice", "alice-pw")
+                    .build(), MqttVersion.V5);
+            byte[] subscribe = RawMqttClient.encode(new dev.tern.codec.packet.Subscribe(1, null, List.of(),
+                    List.of(new dev.tern.codec.packet.Subscription("alice/pipe", 1, false, false, 0))), MqttVersion.V5);
+            byte[] publish = RawMqttClient.encode(dev.tern.tests.support.Raw.publish("alice/pipe", 1, 2, "hi"),
+                    MqttVersion.V5);
+            byte[] all = new byte[connect.length + subscribe.length + publish.length];
+            System.arraycopy(connect, 0, all, 0, connect.length);
+            System.arraycopy(subscribe, 0, all, connect.length, subscribe.length);
+            System.arraycopy(publish, 0, all, connect.length + subscribe.length, publish.length);
+            c.version(MqttVersion.V5).send(all); // one write: CONNECT, SUBSCRIBE, PUBLISH
+            assertThat(c.expect(Connack.class).reasonCode()).isZero();
+            assertThat(c.expect(dev.tern.codec.packet.SubAck.class).reasonCodes()).containsExactly(1);
+            java.util.Set<String> rest = new java.util.HashSet<>();
+            for (int i = 0; i < 2; i++) {
+                var p = c.receive(dev.tern.tests.support.Raw.TIMEOUT);
+                rest.add(p.getClass().getSimpleName());
+                if (p instanceof dev.tern.codec.packet.Publish pub) {
+                    c.send(dev.tern.codec.packet.PubAck.of(pub.packetId()));
+                }
+            }
+            assertThat(rest).containsExactlyInAnyOrder("PubAck", "Publish");
+        }
+    }
+
+    @Test
     @DisplayName("password file: right password in, wrong one 0x86 / 3.1.1 code 4, none 0x87 / code 5")
     void authentication() {
         assertThat(connackCode(MqttVersion.V5, "alice", "alice-pw")).isZero();

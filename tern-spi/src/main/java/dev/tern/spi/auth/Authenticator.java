@@ -23,4 +23,13 @@ public interface Authenticator {
     default AuthDecision decide(AuthRequest request) {
         return AuthDecision.of(authenticate(request));
     }
+
+    /**
+     * Whether {@link #decide} may take long for this request (a password hash deliberately slow to compute, a call to
+     * another system): the broker then runs it on a thread of its own, not on the I/O thread that serves many other
+     * clients. By default false.
+     */
+    default boolean mayBlock(AuthRequest request) {
+        return false;
+    }
 }

@@ -484,10 +484,11 @@ public final class ClientConnection {
                 broker.endSession(existing);
             }
             session = new Session(id, home, settings, broker.stats());
-            if (existing != null) {
-                // stored queue entries are keyed by client id and seq: a new session never reuses an old seq
-                session.backlog.nextSeq.set(existing.backlog.nextSeq.get());
-            }
+            // stored queue entries are keyed by client id and seq: a new session never reuses a seq of an earlier
+            // session of the same client id, whose late deliveries may still remove their entries (one ended just
+            // before this one started included): seqs start from the clock, a thousand per millisecond
+            session.backlog.nextSeq.set(Math.max(existing != null ? existing.backlog.nextSeq.get() : 1,
+                    broker.now() * 1000));
             home.sessions.put(id, session);
             sessionPresent = false;
         } else {

@@ -1354,8 +1354,8 @@ public final class ClientConnection {
             feedRetained();
         }
         session.backlog.queued = session.out.queuedCount();
-        if (session.isThrottling() && session.backlog.total() <= broker.throttleLowWater()) {
-            session.releaseThrottled();
+        if (session.backlog.total() <= broker.throttleLowWater()) {
+            session.caughtUp();
         }
     }
 

@@ -316,7 +316,15 @@ final class PublishOutFlow {
         }
     }
 
+    /** PUBLISH packets written and acknowledgements received so far: whether the client makes any progress. */
+    private long progress;
+
+    long progress() {
+        return progress;
+    }
+
     private void send(Outbound out, ClientConnection client, long now) {
+        progress++;
         if (out.message().isExpired(now)) {
             stats.dropped(DropReason.EXPIRED);
             removeStored(out);
@@ -491,6 +499,7 @@ final class PublishOutFlow {
 
     /** PUBACK: the QoS 1 message is done. */
     boolean onPubAck(int packetId) {
+        progress++;
         Inflight f = inflight.get(packetId);
         if (f == null || f.outbound.qos() != 1) {
             return false;
@@ -520,6 +529,7 @@ final class PublishOutFlow {
 
     /** PUBCOMP: the QoS 2 exchange is complete. */
     boolean onPubComp(int packetId) {
+        progress++;
         Inflight f = inflight.get(packetId);
         if (f == null || !f.released) {
             return false;

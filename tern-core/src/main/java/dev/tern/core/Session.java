@@ -120,22 +120,49 @@ final class Session {
      * publishers for long: past that its queue limit applies.
      */
     void throttle(ClientConnection publisher, long maxMillis) {
+        if (stuck) {
+            return;
+        }
         if (throttled.add(publisher)) {
             publisher.hold();
             if (throttleTimer == null) {
-                throttleTimer = shard.schedule(this::releaseThrottled, maxMillis);
+                progressAtHold = out.progress();
+                throttleTimer = shard.schedule(this::holdTimedOut, maxMillis);
             }
         }
     }
 
+    /**
+     * True after a hold ran out while the client made no progress at all (it does not read): it holds nobody again
+     * until it drains, so one stuck subscriber cannot slow its publishers to one message per hold; its queue limit
+     * applies instead. A slow client that does make progress keeps holding its publishers (nothing is dropped).
+     */
+    private boolean stuck;
+    private long progressAtHold;
+
+    private void holdTimedOut() {
+        throttleTimer = null;
+        if (out.progress() == progressAtHold) {
+            stuck = true;
+        }
+        releaseThrottled();
+    }
+
+    /** The session drained its backlog: it may hold publishers again. */
+    void caughtUp() {
+        stuck = false;
+        releaseThrottled();
+    }
+
     /** Takes over a hold the router already put on the publisher for this session (one hold per publisher). */
     void adoptHold(ClientConnection publisher, long maxMillis) {
-        if (connection == null || !throttled.add(publisher)) {
+        if (connection == null || stuck || !throttled.add(publisher)) {
             publisher.release();
             return;
         }
         if (throttleTimer == null) {
-            throttleTimer = shard.schedule(this::releaseThrottled, maxMillis);
+            progressAtHold = out.progress();
+            throttleTimer = shard.schedule(this::holdTimedOut, maxMillis);
         }
     }
 

@@ -30,6 +30,48 @@ class BadInputTest {
     @RegisterExtension
     static TernExtension broker = new TernExtension();
 
+    /** Session queues of 50 messages: what a subscriber that never reads may cost the broker. */
+    @RegisterExtension
+    static TernExtension smallQueues = new TernExtension(b -> b.mqtt(dev.tern.core.MqttSettings.defaults()
+            .withQueueLimits(50, 0, dev.tern.core.MqttSettings.QueueOverflow.DROP_NEW, false)));
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    @Test
+    @DisplayName("a subscriber that never reads costs the broker its queue limit, not what is published to it "
+            + "(48 MB), and slows its publisher for one hold only")
+    void clientThatNeverReadsKeepsTheHeapBounded() throws Exception {
+        byte[] payload = new byte[32 * 1024];
+        try (RawMqttClient deaf = Raw.connected(smallQueues.port(), ConnectBuilder.v311("deaf-heap"));
+             RawMqttClient pub = Raw.connected(smallQueues.port(), ConnectBuilder.v311("deaf-heap-pub"))) {
+            deaf.subscribe("heap/#", 1);
+            long before = usedHeapAfterGc();
+            for (int i = 0; i < 1500; i++) { // 48 MB at QoS 0 and 1, far beyond socket buffers and the queue
+                int qos = i % 2;
+                pub.send(dev.tern.codec.packet.Publish.of("heap/t", qos, false, qos == 0 ? 0 : 1 + (i % 60000),
+                        payload));
+                if (qos == 1) {
+                    pub.expect(dev.tern.codec.packet.PubAck.class, Duration.ofSeconds(10));
+                }
+            }
+            pub.send(dev.tern.codec.packet.PingReq.INSTANCE);
+            pub.expect(dev.tern.codec.packet.PingResp.class);
+            long grown = usedHeapAfterGc() - before;
+            var session = smallQueues.tern().inspector().session("deaf-heap").get().orElseThrow();
+            assertThat(session.queued()).as("queued for the deaf subscriber").isLessThanOrEqualTo(50);
+            assertThat(smallQueues.tern().broker().stats().drops(dev.tern.core.DropReason.QUEUE_FULL))
+                    .as("the rest was dropped and counted").isPositive();
+            // the queue (50 x 32 KB = 1.6 MB), the socket's outbound buffer and the test's own clients; not 48 MB
+            assertThat(grown).as("heap growth in bytes").isLessThan(16L * 1024 * 1024);
+        }
+    }
+
     private static byte[] hex(String s) {
         return HexFormat.of().parseHex(s.replace(" ", ""));
     }

@@ -28,8 +28,18 @@ public final class ConnectionOptions {
     Integer port;
 
     @Option(names = {"-L", "--url"}, paramLabel = "URL",
-            description = "mqtt(s)://[username[:password]@]host[:port]/topic instead of -h -p -u -P -t.")
+            description = "mqtt(s)://[username[:password]@]host[:port]/topic instead of -h -p -u -P -t; "
+                    + "ws:// and wss:// for MQTT over WebSocket (the URL's path is the topic; the WebSocket path "
+                    + "is --ws-path).")
     String url;
+
+    @Option(names = "--ws", description = "MQTT over WebSocket (default port 80, or 443 with TLS: wss).")
+    boolean webSocket;
+
+    @Option(names = "--ws-path", paramLabel = "PATH",
+            description = "The HTTP path of the WebSocket upgrade, with --ws or a ws(s):// URL (default /mqtt; "
+                    + "a query may follow: /mqtt?token=...).")
+    String webSocketPath;
 
     @Option(names = {"-u", "--username"}, paramLabel = "USER", description = "User name.")
     String username;
@@ -133,13 +143,19 @@ public final class ConnectionOptions {
         String h = host;
         Integer p = port;
         boolean tls = caFile != null || certFile != null || keyFile != null || tlsUseOsCerts;
+        boolean ws = webSocket;
         if (parsedUrl != null) {
             if (host != null || port != null) {
                 throw ClientException.usage("Error: -L cannot be used with -h or -p.");
             }
+            if (webSocket && !parsedUrl.webSocket()) {
+                throw ClientException.usage("Error: --ws cannot be used with an " + (parsedUrl.tls() ? "mqtts" : "mqtt")
+                        + ":// URL: write " + (parsedUrl.tls() ? "wss" : "ws") + ":// instead.");
+            }
             h = parsedUrl.host();
             p = parsedUrl.port();
             tls |= parsedUrl.tls();
+            ws = parsedUrl.webSocket();
             user = parsedUrl.username() != null ? parsedUrl.username() : user;
             pass = parsedUrl.password() != null ? parsedUrl.password() : pass;
         }
@@ -147,7 +163,13 @@ public final class ConnectionOptions {
             h = "localhost";
         }
         if (p == null) {
-            p = tls ? 8883 : 1883;
+            p = ws ? (tls ? 443 : 80) : (tls ? 8883 : 1883);
+        }
+        String wsPath = null;
+        if (ws) {
+            wsPath = webSocketPath == null ? "/mqtt" : checkWebSocketPath(webSocketPath);
+        } else if (webSocketPath != null) {
+            throw ClientException.usage("Error: --ws-path needs --ws (or a ws:// or wss:// URL).");
         }
         if (p < 1 || p > 65535) {
             throw ClientException.usage("Error: Invalid port given: " + p);
@@ -200,10 +222,25 @@ public final class ConnectionOptions {
                 props.disconnectUserProperties);
         TlsSettings tlsSettings = tls ? new TlsSettings(caFile, certFile, keyFile, insecure) : null;
         if (!tls && insecure) {
-            throw ClientException.usage("Error: --insecure needs TLS: add --cafile (or use an mqtts:// URL).");
+            throw ClientException.usage("Error: --insecure needs TLS: add --cafile (or use an mqtts:// or wss:// URL).");
         }
-        ClientSettings settings = new ClientSettings(h, p, tlsSettings, connect, disconnect);
+        ClientSettings settings = new ClientSettings(h, p, tlsSettings, wsPath, connect, disconnect);
         return new Resolved(settings, props, parsedUrl == null ? null : parsedUrl.topic());
+    }
+
+    /** A {@code --ws-path}: starts with '/', no fragment, no spaces or control characters. */
+    private static String checkWebSocketPath(String path) throws ClientException {
+        boolean ok = path.startsWith("/") && path.indexOf('#') < 0;
+        for (int i = 0; i < path.length() && ok; i++) {
+            char c = path.charAt(i);
+            ok = c > ' ' && c != 0x7F;
+        }
+        if (!ok) {
+            throw ClientException.usage("Error: Invalid --ws-path '" + path
+                    + "': it must start with '/', without spaces or '#' (e.g. /mqtt, /mqtt?token=abc).");
+        }
+        WebSocketClientTransport.target(false, "localhost", 80, path); // throws for what a URI cannot hold
+        return path;
     }
 
     private Will will(MqttVersion version, PropertyArgs props) throws ClientException {

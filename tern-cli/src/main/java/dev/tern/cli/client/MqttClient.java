@@ -40,6 +40,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -56,7 +57,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * A small MQTT 3.1/3.1.1/5 client on Netty and Tern's codec, for {@code tern pub} and {@code tern sub}: connects
- * (optionally over TLS) and checks the CONNACK, publishes at QoS 0, 1 and 2 with a bounded window of unacknowledged
+ * (over TCP, TLS, WebSocket or WebSocket over TLS) and checks the CONNACK, publishes at QoS 0, 1 and 2 with a bounded window of unacknowledged
  * messages, subscribes, answers inbound QoS 1 and 2 flows, pings when nothing was sent for the keepalive interval,
  * and disconnects.
  *
@@ -137,6 +138,10 @@ public final class MqttClient implements AutoCloseable {
         }
         where = address.getHostAddress() + ":" + settings.port();
         SslContext ssl = settings.tls() == null ? null : settings.tls().newContext();
+        URI webSocket = settings.webSocket()
+                ? WebSocketClientTransport.target(ssl != null, settings.host(), settings.port(),
+                        settings.webSocketPath())
+                : null;
         int keepAlive = settings.connect().keepAlive();
         Bootstrap b = new Bootstrap()
                 .group(group)
@@ -148,6 +153,9 @@ public final class MqttClient implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         if (ssl != null) {
                             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), settings.host(), settings.port()));
+                        }
+                        if (webSocket != null) {
+                            WebSocketClientTransport.addTo(ch.pipeline(), webSocket, version, MAX_PACKET_SIZE, log);
                         }
                         MqttFrameDecoder decoder = new MqttFrameDecoder(MqttDecoder.forClient(), MAX_PACKET_SIZE);
                         decoder.setVersion(version);
@@ -331,7 +339,9 @@ public final class MqttClient implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
-            send(settings.connect());
+            if (!settings.webSocket()) {
+                send(settings.connect());
+            }
             ctx.fireChannelActive();
         }
 
@@ -410,6 +420,10 @@ public final class MqttClient implements AutoCloseable {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == WebSocketClientTransport.READY) {
+                send(settings.connect());
+                return;
+            }
             if (evt instanceof SslHandshakeCompletionEvent h && !h.isSuccess() && lostReason == null) {
                 lostReason = "Error: TLS handshake with " + where + " failed: " + TlsSettings.rootMessage(h.cause());
             }
@@ -428,6 +442,9 @@ public final class MqttClient implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (lostReason == null && cause instanceof WebSocketClientTransport.Failure) {
+                lostReason = cause.getMessage();
+            }
             if (lostReason == null) {
                 Throwable c = cause.getCause() instanceof SSLException ? cause.getCause() : cause;
                 lostReason = c instanceof SSLException

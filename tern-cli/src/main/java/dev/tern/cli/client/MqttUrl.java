@@ -1,27 +1,55 @@
 package dev.tern.cli.client;
 
 /**
- * A {@code -L} URL: {@code mqtt(s)://[username[:password]@]host[:port]/topic}, as mosquitto_pub/mosquitto_sub take
- * it. The port defaults to 1883 for {@code mqtt://} and 8883 for {@code mqtts://}. The topic is taken as written
- * (no percent-decoding), so it may hold {@code +} and {@code #}. WebSocket URLs are refused with a clear message.
+ * A {@code -L} URL: {@code scheme://[username[:password]@]host[:port]/topic}, as mosquitto_pub/mosquitto_sub take
+ * it, with the schemes {@code mqtt}, {@code mqtts} (TLS), {@code ws} (WebSocket) and {@code wss} (WebSocket over
+ * TLS). The URL's path is always the topic, whatever the scheme (as in Mosquitto 2.1's clients): the WebSocket
+ * path is not part of the URL but comes from {@code --ws-path} (default {@code /mqtt}), so that one URL shape
+ * serves every transport and a topic never has to be told apart from a path. The port defaults to 1883 for
+ * {@code mqtt://}, 8883 for {@code mqtts://}, and to the web's 80 and 443 for {@code ws://} and {@code wss://}
+ * (RFC 6455). The topic is taken as written (no percent-decoding), so it may hold {@code +} and {@code #}.
  */
-public record MqttUrl(boolean tls, String username, String password, String host, int port, String topic) {
+public record MqttUrl(boolean tls, boolean webSocket, String username, String password, String host, int port,
+                      String topic) {
+
+    /** A TCP ({@code mqtt://} or {@code mqtts://}) URL. */
+    public MqttUrl(boolean tls, String username, String password, String host, int port, String topic) {
+        this(tls, false, username, password, host, port, topic);
+    }
 
     public static MqttUrl parse(String url) throws ClientException {
         int schemeEnd = url.indexOf("://");
         if (schemeEnd < 0) {
             throw ClientException.usage("Error: unsupported URL '" + url
-                    + "': expected mqtt(s)://[username[:password]@]host[:port]/topic.");
+                    + "': expected mqtt(s)://[username[:password]@]host[:port]/topic (or ws://, wss://).");
         }
         String scheme = url.substring(0, schemeEnd).toLowerCase(java.util.Locale.ROOT);
         boolean tls;
+        boolean webSocket;
+        int defaultPort;
         switch (scheme) {
-            case "mqtt" -> tls = false;
-            case "mqtts" -> tls = true;
-            case "ws", "wss" -> throw ClientException.usage("Error: WebSocket URLs (" + scheme
-                    + "://) are not supported yet by tern pub/sub; use mqtt:// or mqtts://.");
+            case "mqtt" -> {
+                tls = false;
+                webSocket = false;
+                defaultPort = 1883;
+            }
+            case "mqtts" -> {
+                tls = true;
+                webSocket = false;
+                defaultPort = 8883;
+            }
+            case "ws" -> {
+                tls = false;
+                webSocket = true;
+                defaultPort = 80;
+            }
+            case "wss" -> {
+                tls = true;
+                webSocket = true;
+                defaultPort = 443;
+            }
             default -> throw ClientException.usage("Error: unsupported URL scheme '" + scheme
-                    + "://': use mqtt:// or mqtts://.");
+                    + "://': use mqtt://, mqtts://, ws:// or wss://.");
         }
         String rest = url.substring(schemeEnd + 3);
         int slash = rest.indexOf('/');
@@ -46,7 +74,7 @@ public record MqttUrl(boolean tls, String username, String password, String host
             }
         }
         String host = authority;
-        int port = tls ? 8883 : 1883;
+        int port = defaultPort;
         int colon = authority.lastIndexOf(':');
         if (colon >= 0 && !authority.endsWith("]")) {
             host = authority.substring(0, colon);
@@ -65,6 +93,10 @@ public record MqttUrl(boolean tls, String username, String password, String host
         if (host.isEmpty()) {
             throw ClientException.usage("Error: the URL '" + url + "' has no host.");
         }
-        return new MqttUrl(tls, username, password, host, port, topic);
+        if (webSocket && (topic.indexOf('?') >= 0)) {
+            throw ClientException.usage("Error: the URL '" + url + "' has a query: the path of a " + scheme
+                    + ":// URL is the topic; give the WebSocket path with --ws-path (e.g. --ws-path '/mqtt?token=...').");
+        }
+        return new MqttUrl(tls, webSocket, username, password, host, port, topic);
     }
 }

@@ -123,4 +123,39 @@ class ConnectionOptionsTest {
         assertThatThrownBy(() -> MqttUrl.parse("http://h/t")).hasMessageContaining("unsupported URL scheme");
         assertThatThrownBy(() -> MqttUrl.parse("mqtt://h:99999/t")).hasMessageContaining("invalid port");
     }
+
+    @Test
+    void webSocketUrlsHaveTheTopicAsTheirPath() throws Exception {
+        assertThat(MqttUrl.parse("ws://u:p@h.example:9001/a/b")).isEqualTo(
+                new MqttUrl(false, true, "u", "p", "h.example", 9001, "a/b"));
+        assertThat(MqttUrl.parse("ws://h/t").port()).isEqualTo(80);
+        assertThat(MqttUrl.parse("wss://h/t")).isEqualTo(new MqttUrl(true, true, null, null, "h", 443, "t"));
+        assertThatThrownBy(() -> MqttUrl.parse("ws://h:9001/mqtt?topic=a"))
+                .hasMessageContaining("the path of a ws:// URL is the topic; give the WebSocket path with --ws-path");
+
+        ClientSettings url = resolve("sub", "-L", "wss://broker.example/alerts").settings();
+        assertThat(url.webSocketPath()).isEqualTo("/mqtt");
+        assertThat(url.port()).isEqualTo(443);
+        assertThat(url.tls()).isNotNull();
+        ClientSettings flags = resolve("pub", "--ws", "-h", "b", "-t", "t", "-m", "x", "--ws-path", "/ws?k=v")
+                .settings();
+        assertThat(flags.port()).isEqualTo(80);
+        assertThat(flags.tls()).isNull();
+        assertThat(flags.webSocketPath()).isEqualTo("/ws?k=v");
+        assertThat(resolve("pub", "--ws", "--cafile", "/ca.pem", "-t", "t", "-m", "x").settings().port())
+                .isEqualTo(443);
+        assertThat(resolve("pub", "-t", "t", "-m", "x").settings().webSocketPath()).isNull();
+    }
+
+    @Test
+    void webSocketOptionsThatDoNotFit() {
+        assertThatThrownBy(() -> resolve("pub", "--ws-path", "/mqtt", "-t", "t", "-m", "x"))
+                .hasMessage("Error: --ws-path needs --ws (or a ws:// or wss:// URL).");
+        assertThatThrownBy(() -> resolve("pub", "--ws", "-L", "mqtts://h/t", "-m", "x"))
+                .hasMessage("Error: --ws cannot be used with an mqtts:// URL: write wss:// instead.");
+        assertThatThrownBy(() -> resolve("pub", "--ws", "--ws-path", "mqtt", "-t", "t", "-m", "x"))
+                .hasMessageContaining("Error: Invalid --ws-path 'mqtt': it must start with '/'");
+        assertThatThrownBy(() -> resolve("pub", "--ws", "--ws-path", "/a b", "-t", "t", "-m", "x"))
+                .hasMessageContaining("Error: Invalid --ws-path '/a b'");
+    }
 }

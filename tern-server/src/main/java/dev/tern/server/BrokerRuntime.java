@@ -66,7 +66,7 @@ final class BrokerRuntime {
             throw new IllegalStateException("already started");
         }
         started = true;
-        security = new Security(config.auth());
+        security = new Security(config.auth(), config.listeners(), Clock.systemUTC());
         connectionBudget = new ConnectionBudget(config.limits().maxConnections());
         loops = EventLoops.create(0);
         try {
@@ -91,6 +91,13 @@ final class BrokerRuntime {
                 TcpListener listener = new TcpListener(loops, broker, ls, serverTls, connectionBudget);
                 ports.add(listener.bind());
                 listeners.add(listener);
+                security.bindListener(listeners.size() - 1, listener.name());
+                if (lc.passwordFile() != null || lc.aclFile() != null) {
+                    LOG.info("listener {}: its own {}{}{} (instead of the auth section's)", listener.name(),
+                            lc.passwordFile() != null ? "password file " + lc.passwordFile() : "",
+                            lc.passwordFile() != null && lc.aclFile() != null ? " and " : "",
+                            lc.aclFile() != null ? "ACL file " + lc.aclFile() : "");
+                }
                 if (serverTls != null) {
                     tls.add(new NamedTls(listener.name(), serverTls));
                     LOG.info("listener {}: {}", listener.name(), serverTls.describe());

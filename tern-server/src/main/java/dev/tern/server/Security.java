@@ -13,9 +13,13 @@ import dev.tern.security.ScramMechanism;
 import dev.tern.security.TokenOrPasswordAuthenticator;
 import dev.tern.server.config.AuthConfig;
 import dev.tern.server.config.JwtConfig;
+import dev.tern.server.config.ListenerConfig;
+import dev.tern.spi.auth.AuthDecision;
+import dev.tern.spi.auth.AuthRequest;
 import dev.tern.spi.auth.AuthResult;
 import dev.tern.spi.auth.Authenticator;
 import dev.tern.spi.auth.Authorizer;
+import dev.tern.spi.auth.ClientIdentity;
 import dev.tern.spi.auth.EnhancedAuthenticator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * formats) and JWT ({@code auth.jwt}: a client whose password is a JWT is checked against the key, every other
  * client against the password file). The files (the JWT key or JWKS file included) are re-read when they change on
  * disk and on {@link #reload()} (SIGHUP); a file that fails to parse is refused with a log line and the one in force
- * stays.
+ * stays. A listener may have a password file and an ACL file of its own ({@code listeners[].password-file},
+ * {@code acl-file}), which replace the global one of the same kind for its clients (as Mosquitto's
+ * {@code per_listener_settings}); JWT and SCRAM stay global.
  */
 final class Security implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Security.class);
@@ -48,15 +55,43 @@ final class Security implements AutoCloseable {
     private final ReloadingFile<JwtKeys> jwtKeys;
     private final ReloadingFile<ScramCredentialFile> scram;
     private final Map<String, EnhancedAuthenticator> enhanced;
+    /** What {@code auth:} says: for clients of listeners without files of their own. */
+    private final Authenticator globalAuthenticator;
+    private final Authorizer globalAuthorizer;
+    /** Per listener index: its own files (null for a listener that has none). */
+    private final List<ListenerFiles> ownFiles = new ArrayList<>();
+    /** Bound listener name to its own files, or {@link #GLOBAL}. */
+    private final Map<String, ListenerFiles> boundListeners = new ConcurrentHashMap<>();
+    /** What the broker calls: the global ones, or routers by listener when a listener has files of its own. */
     private final Authenticator authenticator;
     private final Authorizer authorizer;
     private final List<ReloadingFile<?>.Watcher> watchers = new ArrayList<>();
+
+    /**
+     * A listener's own password file and ACL file ({@code listeners[i].password-file}, {@code acl-file}), either
+     * may be null (the global one applies), with the authenticator and authorizer its clients get.
+     */
+    private record ListenerFiles(ReloadingFile<PasswordFile> passwords, ReloadingFile<AclFile> acl,
+                                 Authenticator authenticator, Authorizer authorizer) {
+    }
+
+    /** Marks a bound listener that uses the global files. */
+    private static final ListenerFiles GLOBAL = new ListenerFiles(null, null, null, null);
 
     Security(AuthConfig config) {
         this(config, Clock.systemUTC());
     }
 
     Security(AuthConfig config, Clock clock) {
+        this(config, List.of(), clock);
+    }
+
+    /**
+     * @param listeners the configured listeners, in order: those with their own {@code password-file} or
+     *     {@code acl-file} get it opened here (errors name {@code listeners[i].password-file}); their clients are
+     *     routed to it once {@link #bindListener} has told the listener's bound name
+     */
+    Security(AuthConfig config, List<ListenerConfig> listeners, Clock clock) {
         this.anonymous = new AnonymousPolicy(config.allowAnonymous());
         this.passwords = config.passwordFile() == null ? null : open(config.passwordFile(), "auth.password-file",
                 ReloadingFile::passwordFile);
@@ -67,24 +102,35 @@ final class Security implements AutoCloseable {
                         ? open(jwt.publicKeyFile(), "auth.jwt.public-key-file", f -> ReloadingFile.load(f,
                                 JwtKeys::loadPem))
                         : open(jwt.jwksFile(), "auth.jwt.jwks-file", f -> ReloadingFile.load(f, JwtKeys::loadJwks));
-        Authenticator byPassword = passwords != null ? new FileAuthenticator(passwords, anonymous)
-                : request -> request.certificateAuthenticated() ? AuthResult.ALLOW // verified client certificate
-                        : request.username() == null
-                        ? (anonymous.test(request.listener()) ? AuthResult.ALLOW : AuthResult.NOT_AUTHORIZED)
-                        // no password file: a username cannot be checked. Where JWT is configured it must come
-                        // with a token; otherwise, where anonymous clients are welcome, the name is taken as given
-                        // (as Mosquitto does), elsewhere nobody gets in
-                        : (jwt == null && anonymous.test(request.listener()) ? AuthResult.ALLOW
-                                : AuthResult.BAD_CREDENTIALS);
+        JwtAuthenticator byToken = null;
         if (jwt != null) {
             Supplier<JwtKeys> keys = jwtKeys != null ? jwtKeys
                     : constant(JwtKeys.secret(jwt.secret().getBytes(StandardCharsets.UTF_8)));
-            this.authenticator = new TokenOrPasswordAuthenticator(new JwtAuthenticator(jwt.settings(), keys, clock),
-                    byPassword);
-        } else {
-            this.authenticator = byPassword;
+            byToken = new JwtAuthenticator(jwt.settings(), keys, clock);
         }
-        this.authorizer = acl != null ? new FileAuthorizer(acl) : Authorizer.ALLOW_ALL;
+        this.globalAuthenticator = authenticator(passwords, jwt, byToken);
+        this.globalAuthorizer = acl != null ? new FileAuthorizer(acl) : Authorizer.ALLOW_ALL;
+        boolean routeAuthentication = false;
+        boolean routeAuthorization = false;
+        for (int i = 0; i < listeners.size(); i++) {
+            ListenerConfig lc = listeners.get(i);
+            if (lc.passwordFile() == null && lc.aclFile() == null) {
+                ownFiles.add(null);
+                continue;
+            }
+            String key = "listeners[" + i + "]";
+            ReloadingFile<PasswordFile> ownPasswords = lc.passwordFile() == null ? null
+                    : open(lc.passwordFile(), key + ".password-file", ReloadingFile::passwordFile);
+            ReloadingFile<AclFile> ownAcl = lc.aclFile() == null ? null
+                    : open(lc.aclFile(), key + ".acl-file", ReloadingFile::aclFile);
+            ownFiles.add(new ListenerFiles(ownPasswords, ownAcl,
+                    ownPasswords == null ? globalAuthenticator : authenticator(ownPasswords, jwt, byToken),
+                    ownAcl == null ? globalAuthorizer : new FileAuthorizer(ownAcl)));
+            routeAuthentication |= ownPasswords != null;
+            routeAuthorization |= ownAcl != null;
+        }
+        this.authenticator = routeAuthentication ? new ByListenerAuthenticator() : globalAuthenticator;
+        this.authorizer = routeAuthorization ? new ByListenerAuthorizer() : globalAuthorizer;
         this.scram = config.scramFile() == null ? null : open(config.scramFile(), "auth.scram-file",
                 f -> ReloadingFile.load(f, ScramCredentialFile::load));
         Map<String, EnhancedAuthenticator> methods = new LinkedHashMap<>();
@@ -96,6 +142,118 @@ final class Security implements AutoCloseable {
         }
         this.enhanced = Collections.unmodifiableMap(methods);
     }
+
+    /**
+     * Who checks passwords: the password file when there is one; JWT first when configured (a client whose password
+     * is a token is checked against the key, every other one against the file).
+     */
+    private Authenticator authenticator(ReloadingFile<PasswordFile> file, JwtConfig jwt, JwtAuthenticator byToken) {
+        Authenticator byPassword = file != null ? new FileAuthenticator(file, anonymous)
+                : request -> request.certificateAuthenticated() ? AuthResult.ALLOW // verified client certificate
+                        : request.username() == null
+                        ? (anonymous.test(request.listener()) ? AuthResult.ALLOW : AuthResult.NOT_AUTHORIZED)
+                        // no password file: a username cannot be checked. Where JWT is configured it must come
+                        // with a token; otherwise, where anonymous clients are welcome, the name is taken as given
+                        // (as Mosquitto does), elsewhere nobody gets in
+                        : (jwt == null && anonymous.test(request.listener()) ? AuthResult.ALLOW
+                                : AuthResult.BAD_CREDENTIALS);
+        return byToken != null ? new TokenOrPasswordAuthenticator(byToken, byPassword) : byPassword;
+    }
+
+    /**
+     * Tells the bound name ({@code tcp 127.0.0.1:1883}, what connections carry as their listener) of the listener at
+     * {@code index} of the list given to the constructor, so that its clients use its own files from now on.
+     */
+    void bindListener(int index, String name) {
+        ListenerFiles own = index < ownFiles.size() ? ownFiles.get(index) : null;
+        boundListeners.put(name, own != null ? own : GLOBAL);
+    }
+
+    /** The files that apply to clients of {@code listener}; null for a listener not bound yet. */
+    private ListenerFiles filesOf(String listener) {
+        ListenerFiles own = listener == null ? null : boundListeners.get(listener);
+        return own == GLOBAL ? null : own;
+    }
+
+    /**
+     * Routes each request to its listener's authenticator. A connection that names a listener this does not know
+     * (accepted in the instant between the listener's bind and {@link #bindListener}) is refused: a listener with
+     * a stricter password file must never fall back to the global one.
+     */
+    private final class ByListenerAuthenticator implements Authenticator {
+        private Authenticator pick(AuthRequest request) {
+            String listener = request.listener();
+            if (listener == null || !boundListeners.containsKey(listener)) {
+                return UNKNOWN_LISTENER;
+            }
+            ListenerFiles own = filesOf(listener);
+            return own != null ? own.authenticator() : globalAuthenticator;
+        }
+
+        @Override
+        public AuthResult authenticate(AuthRequest request) {
+            return pick(request).authenticate(request);
+        }
+
+        @Override
+        public AuthDecision decide(AuthRequest request) {
+            return pick(request).decide(request);
+        }
+
+        @Override
+        public boolean mayBlock(AuthRequest request) {
+            return pick(request).mayBlock(request);
+        }
+    }
+
+    /** Routes each question to the ACL of the client's listener (the subscriber's, for a delivery). */
+    private final class ByListenerAuthorizer implements Authorizer {
+        private Authorizer pick(ClientIdentity who) {
+            if (who == null) {
+                return globalAuthorizer; // a session restored from the store that has not connected since
+            }
+            String listener = who.listener();
+            if (listener == null || !boundListeners.containsKey(listener)) {
+                return DENY_ALL;
+            }
+            ListenerFiles own = filesOf(listener);
+            return own != null ? own.authorizer() : globalAuthorizer;
+        }
+
+        @Override
+        public boolean canPublish(ClientIdentity who, String topic) {
+            return pick(who).canPublish(who, topic);
+        }
+
+        @Override
+        public boolean canRead(ClientIdentity who, String topic) {
+            return pick(who).canRead(who, topic);
+        }
+
+        @Override
+        public boolean canSubscribe(ClientIdentity who, String filter) {
+            return pick(who).canSubscribe(who, filter);
+        }
+    }
+
+    private static final Authenticator UNKNOWN_LISTENER = request -> AuthResult.NOT_AUTHORIZED;
+
+    private static final Authorizer DENY_ALL = new Authorizer() {
+        @Override
+        public boolean canPublish(ClientIdentity who, String topic) {
+            return false;
+        }
+
+        @Override
+        public boolean canRead(ClientIdentity who, String topic) {
+            return false;
+        }
+
+        @Override
+        public boolean canSubscribe(ClientIdentity who, String filter) {
+            return false;
+        }
+    };
 
     private static <T> Supplier<T> constant(T value) {
         return () -> value;
@@ -140,7 +298,7 @@ final class Security implements AutoCloseable {
     }
 
     private List<ReloadingFile<?>> files() {
-        List<ReloadingFile<?>> out = new ArrayList<>(3);
+        List<ReloadingFile<?>> out = new ArrayList<>(4);
         if (passwords != null) {
             out.add(passwords);
         }
@@ -152,6 +310,14 @@ final class Security implements AutoCloseable {
         }
         if (acl != null) {
             out.add(acl);
+        }
+        for (ListenerFiles own : ownFiles) {
+            if (own != null && own.passwords() != null) {
+                out.add(own.passwords());
+            }
+            if (own != null && own.acl() != null) {
+                out.add(own.acl());
+            }
         }
         return out;
     }

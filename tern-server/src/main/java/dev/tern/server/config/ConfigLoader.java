@@ -2,8 +2,10 @@ package dev.tern.server.config;
 
 import dev.tern.core.ClientLimits;
 import dev.tern.core.MqttSettings;
+import dev.tern.security.AclFile;
 import dev.tern.security.JwtKeys;
 import dev.tern.security.JwtSettings;
+import dev.tern.security.PasswordFile;
 import dev.tern.transport.tls.ServerTls;
 import dev.tern.transport.tls.TlsDefaults;
 import dev.tern.transport.tls.TlsFileException;
@@ -48,7 +50,8 @@ public final class ConfigLoader {
     static final List<String> TOP_KEYS = List.of("listeners", "mqtt", "auth", "limits", "storage", "http",
             "sys-interval");
     static final List<String> LISTENER_KEYS = List.of("type", "bind", "allow-anonymous", "proxy-protocol", "tls",
-            "path", "max-connections", "max-connection-rate", "max-connection-rate-per-address");
+            "path", "max-connections", "max-connection-rate", "max-connection-rate-per-address", "password-file",
+            "acl-file");
     static final List<String> TLS_KEYS = List.of("cert", "key", "key-password", "ca", "crl", "client-auth",
             "use-identity-as-username", "protocols", "ciphers", "provider");
     static final List<String> MQTT_KEYS = List.of("max-keepalive", "receive-maximum", "max-packet-size",
@@ -236,11 +239,32 @@ public final class ConfigLoader {
             int connectionRate = (int) number(l, "max-connection-rate", 0, 0, MAX_CONNECTION_RATE);
             int connectionRatePerAddress = (int) number(l, "max-connection-rate-per-address", 0, 0,
                     MAX_CONNECTION_RATE);
+            Path passwordFile = l.has("password-file")
+                    ? securityFile(l, "password-file", PasswordFile::load) : null;
+            Path aclFile = l.has("acl-file") ? securityFile(l, "acl-file", AclFile::load) : null;
             result.add(new ListenerConfig(type, bind.host(), bind.port(), allowAnonymous, tls, maxConnections,
-                    wsPath, proxyProtocol, connectionRate, connectionRatePerAddress));
+                    wsPath, proxyProtocol, connectionRate, connectionRatePerAddress, passwordFile, aclFile));
             bindNodes.add(l.value("bind"));
         }
         return result;
+    }
+
+    private interface FileCheck {
+        void load(Path file) throws IOException;
+    }
+
+    /**
+     * A listener's own password or ACL file: it must exist and parse now, so that {@code --check-config} names a
+     * bad line ({@code tern.yaml:9: listeners[1].password-file: passwd:3: ...}).
+     */
+    private Path securityFile(Section l, String key, FileCheck check) {
+        Path file = readableFile(l, key);
+        try {
+            check.load(file);
+        } catch (IOException | RuntimeException e) {
+            throw error(l.value(key), l.path(key) + ": " + e.getMessage());
+        }
+        return file;
     }
 
     /** The HTTP path of a WebSocket listener: an absolute path, without a query or fragment. */

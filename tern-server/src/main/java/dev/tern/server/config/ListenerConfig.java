@@ -1,5 +1,6 @@
 package dev.tern.server.config;
 
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -18,10 +19,14 @@ import java.util.Objects;
  * @param maxConnectionRate new connections a second accepted by this listener, 0 = no limit
  * @param maxConnectionRatePerAddress new connections a second from one client address (the PROXY header's when
  *     the listener has {@code proxy-protocol}), 0 = no limit
+ * @param passwordFile this listener's own Mosquitto password file, used instead of {@code auth.password-file} for
+ *     the clients of this listener; null = the global one
+ * @param aclFile this listener's own Mosquitto ACL file, used instead of {@code auth.acl-file} for the clients of
+ *     this listener; null = the global one
  */
 public record ListenerConfig(String type, String host, int port, Boolean allowAnonymous, TlsConfig tls,
                              int maxConnections, String path, boolean proxyProtocol, int maxConnectionRate,
-                             int maxConnectionRatePerAddress) {
+                             int maxConnectionRatePerAddress, Path passwordFile, Path aclFile) {
     /** The path of a WebSocket listener without a {@code path} key: what MQTT-over-WebSocket clients use. */
     public static final String DEFAULT_PATH = "/mqtt";
 
@@ -46,6 +51,14 @@ public record ListenerConfig(String type, String host, int port, Boolean allowAn
         } else if (path != null) {
             throw new IllegalArgumentException("only ws and wss listeners have a path (this one is " + type + ")");
         }
+    }
+
+    /** A listener with the global password and ACL files. */
+    public ListenerConfig(String type, String host, int port, Boolean allowAnonymous, TlsConfig tls,
+                          int maxConnections, String path, boolean proxyProtocol, int maxConnectionRate,
+                          int maxConnectionRatePerAddress) {
+        this(type, host, port, allowAnonymous, tls, maxConnections, path, proxyProtocol, maxConnectionRate,
+                maxConnectionRatePerAddress, null, null);
     }
 
     /** A listener without connection rate limits. */
@@ -97,31 +110,40 @@ public record ListenerConfig(String type, String host, int port, Boolean allowAn
     /** The same listener on another address (e.g. from {@code --bind}/{@code -p}), keeping every other setting. */
     public ListenerConfig withAddress(String newHost, int newPort) {
         return new ListenerConfig(type, newHost, newPort, allowAnonymous, tls, maxConnections, path, proxyProtocol,
-                maxConnectionRate, maxConnectionRatePerAddress);
+                maxConnectionRate, maxConnectionRatePerAddress, passwordFile, aclFile);
     }
 
     /** The same listener with another {@code allow-anonymous}. */
     public ListenerConfig withAllowAnonymous(Boolean newAllowAnonymous) {
         return new ListenerConfig(type, host, port, newAllowAnonymous, tls, maxConnections, path, proxyProtocol,
-                maxConnectionRate, maxConnectionRatePerAddress);
+                maxConnectionRate, maxConnectionRatePerAddress, passwordFile, aclFile);
     }
 
     /** The same WebSocket listener on another path. */
     public ListenerConfig withPath(String newPath) {
         return new ListenerConfig(type, host, port, allowAnonymous, tls, maxConnections, newPath, proxyProtocol,
-                maxConnectionRate, maxConnectionRatePerAddress);
+                maxConnectionRate, maxConnectionRatePerAddress, passwordFile, aclFile);
     }
 
     /** The same listener with or without the PROXY protocol. */
     public ListenerConfig withProxyProtocol(boolean newProxyProtocol) {
         return new ListenerConfig(type, host, port, allowAnonymous, tls, maxConnections, path, newProxyProtocol,
-                maxConnectionRate, maxConnectionRatePerAddress);
+                maxConnectionRate, maxConnectionRatePerAddress, passwordFile, aclFile);
     }
 
     /** The same listener with other connection rate limits (0 = none). */
     public ListenerConfig withConnectionRates(int perSecond, int perAddress) {
         return new ListenerConfig(type, host, port, allowAnonymous, tls, maxConnections, path, proxyProtocol,
-                perSecond, perAddress);
+                perSecond, perAddress, passwordFile, aclFile);
+    }
+
+    /**
+     * The same listener with its own password and ACL files (each null = the global {@code auth.password-file} /
+     * {@code auth.acl-file}).
+     */
+    public ListenerConfig withAuthFiles(Path newPasswordFile, Path newAclFile) {
+        return new ListenerConfig(type, host, port, allowAnonymous, tls, maxConnections, path, proxyProtocol,
+                maxConnectionRate, maxConnectionRatePerAddress, newPasswordFile, newAclFile);
     }
 
     /** "tcp 127.0.0.1:1883" for logs. */

@@ -297,7 +297,7 @@ class ConfigLoaderTest {
             failing("listeners:\n  - type: tcp\n    bind: 0.0.0.0:1883\n    port: 1883\n")
                     .hasMessageStartingWith("tern.yaml:4: unknown key 'listeners[0].port' (allowed: type, bind, "
                             + "allow-anonymous, proxy-protocol, tls, path, max-connections, max-connection-rate, "
-                            + "max-connection-rate-per-address)");
+                            + "max-connection-rate-per-address, password-file, acl-file)");
         }
 
         @ParameterizedTest
@@ -636,6 +636,43 @@ class ConfigLoaderTest {
         void missingAclFile() {
             failing("auth:\n  acl-file: /nonexistent/tern/acl\n")
                     .hasMessageStartingWith("tern.yaml:2: auth.acl-file: no such file: /nonexistent/tern/acl");
+        }
+
+        @Test
+        void listenersHaveTheirOwnFiles(@TempDir Path dir) throws IOException {
+            Path passwd = Files.writeString(dir.resolve("passwd"), "# nobody yet\n");
+            Path acl = Files.writeString(dir.resolve("acl"), "topic read public/#\n");
+            BrokerConfig c = parse("listeners:\n  - bind: 127.0.0.1:1883\n  - bind: 127.0.0.1:1884\n"
+                    + "    password-file: " + passwd + "\n    acl-file: " + acl + "\n  - bind: 127.0.0.1:1885\n"
+                    + "    acl-file: " + acl + "\n");
+            assertThat(c.listeners().get(0).passwordFile()).isNull();
+            assertThat(c.listeners().get(0).aclFile()).isNull();
+            assertThat(c.listeners().get(1)).isEqualTo(ListenerConfig.tcp("127.0.0.1", 1884).withAuthFiles(passwd, acl));
+            assertThat(c.listeners().get(2).passwordFile()).isNull();
+            assertThat(c.listeners().get(2).aclFile()).isEqualTo(acl);
+            // the files stay with the listener when -p/--bind move it
+            assertThat(c.listeners().get(1).withAddress("0.0.0.0", 1).passwordFile()).isEqualTo(passwd);
+        }
+
+        @Test
+        void aListenersFileMustExistAndParse(@TempDir Path dir) throws IOException {
+            failing("listeners:\n  - bind: 127.0.0.1:1883\n  - bind: 127.0.0.1:1884\n"
+                    + "    password-file: /nonexistent/tern/passwd\n")
+                    .hasMessage("tern.yaml:4: listeners[1].password-file: no such file: /nonexistent/tern/passwd");
+            Path passwd = Files.writeString(dir.resolve("passwd"), "alice:$6$abc\nbob\n");
+            failing("listeners:\n  - bind: 127.0.0.1:1883\n    password-file: " + passwd + "\n")
+                    .hasMessageStartingWith("tern.yaml:3: listeners[0].password-file: " + passwd + ":");
+            Path acl = Files.writeString(dir.resolve("acl"), "user alice\ntopic sometimes a/b\n");
+            failing("listeners:\n  - bind: 127.0.0.1:1883\n    acl-file: " + acl + "\n")
+                    .hasMessageStartingWith("tern.yaml:3: listeners[0].acl-file: " + acl + ":2:");
+        }
+
+        @Test
+        void aListenersFilesFromTheEnvironment(@TempDir Path dir) throws IOException {
+            Path acl = Files.writeString(dir.resolve("acl"), "topic read public/#\n");
+            BrokerConfig c = ConfigLoader.parseDocument("listeners:\n  - bind: 127.0.0.1:1883\n", "tern.yaml",
+                    java.util.Map.of("TERN_LISTENERS_0_ACL_FILE", acl.toString())).broker();
+            assertThat(c.listeners().get(0).aclFile()).isEqualTo(acl);
         }
     }
 

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** tern pub and tern sub as a pair, in-process, against the embedded broker. */
 class PubSubCommandTest {
@@ -220,14 +219,6 @@ class PubSubCommandTest {
         Result pub = ClientRun.run("pub", "-L", "mqtt://someone:secret@127.0.0.1:" + port + "/url/t", "-m", "via url");
         assertThat(pub.exitCode()).as(pub.err()).isZero();
         assertThat(sub.await().out()).isEqualTo("url/t via url\n");
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"ws://127.0.0.1:8083/t", "wss://example.com/mqtt/t"})
-    void webSocketUrlsAreNotSupportedYet(String url) {
-        Result r = ClientRun.run("pub", "-L", url, "-m", "x");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.err()).contains("WebSocket URLs", "are not supported yet");
     }
 
     @Test

@@ -97,6 +97,8 @@ public final class MqttClient implements AutoCloseable {
     private int inflightLimit = DEFAULT_INFLIGHT;
     private boolean pingOutstanding;
     private volatile boolean closing;
+    /** True once the WebSocket upgrade has succeeded (MQTT over WebSocket only). */
+    private volatile boolean webSocketReady;
     private String lostReason;
 
     public MqttClient(ClientSettings settings, PacketLog log) {
@@ -177,8 +179,11 @@ public final class MqttClient implements AutoCloseable {
             c = connack.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             channel.close();
-            throw ClientException.general("Error: no CONNACK from " + where + " within " + timeout.toSeconds()
-                    + " s: is it an MQTT broker?");
+            throw ClientException.general(settings.webSocket() && !webSocketReady
+                    ? "Error: no answer to the WebSocket upgrade from " + where + " within " + timeout.toSeconds()
+                            + " s: is it a WebSocket (ws/wss) listener?"
+                    : "Error: no CONNACK from " + where + " within " + timeout.toSeconds()
+                            + " s: is it an MQTT broker?");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof ClientException ce ? ce
                     : ClientException.general("Error: " + TlsSettings.rootMessage(e.getCause()));
@@ -421,13 +426,14 @@ public final class MqttClient implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt == WebSocketClientTransport.READY) {
+                webSocketReady = true;
                 send(settings.connect());
                 return;
             }
             if (evt instanceof SslHandshakeCompletionEvent h && !h.isSuccess() && lostReason == null) {
                 lostReason = "Error: TLS handshake with " + where + " failed: " + TlsSettings.rootMessage(h.cause());
             }
-            if (evt instanceof IdleStateEvent e && e.state() == IdleState.WRITER_IDLE) {
+            if (evt instanceof IdleStateEvent e && e.state() == IdleState.WRITER_IDLE && connack.isDone()) {
                 if (pingOutstanding) {
                     lostReason = "Error: no PINGRESP from the broker within the keepalive interval.";
                     ctx.close();

@@ -190,6 +190,20 @@ class WebSocketClientTest {
     }
 
     @Test
+    void anUnansweredUpgradeIsNamed() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            ClientRun run = ClientRun.start(null, "sub", "--ws", "-h", "127.0.0.1", "-p",
+                    String.valueOf(silent.getLocalPort()), "-t", "t", "-W", "2", "-k", "5");
+            try (java.net.Socket accepted = silent.accept()) {
+                Result r = run.await();
+                assertThat(r.err()).contains("Error: no answer to the WebSocket upgrade from 127.0.0.1:"
+                        + silent.getLocalPort() + " within");
+            }
+        }
+    }
+
+    @Test
     void plainMqttToAWebSocketListenerStillFailsClearly() {
         Result r = ClientRun.run("pub", "-p", ws, "-t", "t", "-m", "x");
         assertThat(r.exitCode()).isEqualTo(1);

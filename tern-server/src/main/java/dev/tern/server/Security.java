@@ -209,10 +209,10 @@ final class Security implements AutoCloseable {
     /** Routes each question to the ACL of the client's listener (the subscriber's, for a delivery). */
     private final class ByListenerAuthorizer implements Authorizer {
         private Authorizer pick(ClientIdentity who) {
-            if (who == null) {
-                return globalAuthorizer; // a session restored from the store that has not connected since
-            }
-            String listener = who.listener();
+            // who is null for a session restored from the store that has not connected since the restart: which
+            // listener it belongs to is not known, so like an unknown listener it is refused rather than risk
+            // giving it what its listener's ACL would not
+            String listener = who == null ? null : who.listener();
             if (listener == null || !boundListeners.containsKey(listener)) {
                 return DENY_ALL;
             }

@@ -70,4 +70,36 @@ class SecurityTest {
             assertThat(s.reload()).isEmpty();
         }
     }
+
+    @Test
+    void listenerFilesApplyOnceTheListenerIsBound(@TempDir Path dir) throws Exception {
+        Path own = Files.writeString(dir.resolve("own"), "alice:" + dev.tern.security.PasswordFile.hash(
+                "pw".getBytes(UTF_8)) + "\n");
+        Path acl = Files.writeString(dir.resolve("acl"), "user alice\ntopic read a/#\n");
+        java.util.List<dev.tern.server.config.ListenerConfig> listeners = java.util.List.of(
+                dev.tern.server.config.ListenerConfig.tcp("127.0.0.1", 0),
+                dev.tern.server.config.ListenerConfig.tcp("127.0.0.1", 0).withAuthFiles(own, acl));
+        try (Security s = new Security(new AuthConfig(true), listeners, Clock.systemUTC())) {
+            AuthRequest onOwn = new AuthRequest("c", "alice", "pw".getBytes(UTF_8), null, "tcp 127.0.0.1:2");
+            dev.tern.spi.auth.ClientIdentity aliceOnOwn =
+                    new dev.tern.spi.auth.ClientIdentity("c", "alice", null, "tcp 127.0.0.1:2");
+            // accepted before the bound name is known: refused, never checked against the global rules
+            assertThat(s.authenticator().authenticate(onOwn)).isEqualTo(AuthResult.NOT_AUTHORIZED);
+            assertThat(s.authorizer().canRead(aliceOnOwn, "a/b")).isFalse();
+            s.bindListener(0, "tcp 127.0.0.1:1");
+            s.bindListener(1, "tcp 127.0.0.1:2");
+            assertThat(s.authenticator().authenticate(onOwn)).isEqualTo(AuthResult.ALLOW);
+            assertThat(s.authenticator().authenticate(new AuthRequest("c", "alice", "no".getBytes(UTF_8), null,
+                    "tcp 127.0.0.1:2"))).isEqualTo(AuthResult.BAD_CREDENTIALS);
+            assertThat(s.authorizer().canRead(aliceOnOwn, "a/b")).isTrue();
+            assertThat(s.authorizer().canPublish(aliceOnOwn, "a/b")).isFalse();
+            // the other listener keeps the global rules: no password file, anonymous welcome, no ACL
+            assertThat(s.authenticator().authenticate(new AuthRequest("c", "alice", "any".getBytes(UTF_8), null,
+                    "tcp 127.0.0.1:1"))).isEqualTo(AuthResult.ALLOW);
+            assertThat(s.authorizer().canPublish(new dev.tern.spi.auth.ClientIdentity("c", "alice", null,
+                    "tcp 127.0.0.1:1"), "a/b")).isTrue();
+            // a session restored from the store, not connected since: its listener is unknown
+            assertThat(s.authorizer().canRead(null, "a/b")).isFalse();
+        }
+    }
 }

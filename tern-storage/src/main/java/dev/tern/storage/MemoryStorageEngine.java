@@ -18,12 +18,14 @@ import dev.tern.spi.storage.SyncMode;
 import dev.tern.storage.kv.KeyValueWriter;
 import dev.tern.storage.kv.StoreLogic;
 import dev.tern.storage.kv.Table;
+import dev.tern.storage.kv.WriteElision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,8 +79,12 @@ public final class MemoryStorageEngine implements StorageEngine {
             }
             writer.begin();
             try {
+                // withdrawn queue entries, and a message only they referenced, are not applied
+                Set<Mutation> cancelled = WriteElision.cancelled(List.of(batch));
                 for (Mutation m : batch.mutations()) {
-                    StoreLogic.apply(writer, m);
+                    if (!cancelled.contains(m)) {
+                        StoreLogic.apply(writer, m);
+                    }
                 }
             } catch (RuntimeException e) {
                 writer.rollback();

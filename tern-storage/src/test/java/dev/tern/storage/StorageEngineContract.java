@@ -23,6 +23,7 @@ import dev.tern.spi.storage.StorageStats;
 import dev.tern.spi.storage.StoredMessage;
 import dev.tern.spi.storage.SubscriptionRecord;
 import dev.tern.spi.storage.SyncMode;
+import dev.tern.spi.storage.Withdrawable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -330,6 +331,33 @@ public abstract class StorageEngineContract {
         assertThat(stored(m)).isTrue();
         commit(new StorageBatch().deleteSession("s999"));
         assertThat(stored(m)).isFalse();
+    }
+
+    @Test
+    void aWithdrawnQueueEntryIsNeitherWrittenNorLeavesItsMessageBehind() {
+        StoredMessage m = message("t", "acknowledged before the store got to it");
+        Withdrawable put = new Withdrawable();
+        assertThat(put.withdraw()).isTrue();
+        commit(new StorageBatch().putMessage(m).putQueueEntry("a", queued(1, m), put));
+        assertThat(queue("a")).isEmpty();
+        assertThat(stored(m)).isFalse();
+        assertThat(store.stats().messages()).isZero();
+        assertThat(put.claim()).as("a withdrawn put stays withdrawn").isFalse();
+    }
+
+    @Test
+    void aMessageKeepsTheReferencesOfEntriesThatWereNotWithdrawn() {
+        StoredMessage m = message("fan/out", "x");
+        Withdrawable a = new Withdrawable();
+        Withdrawable b = new Withdrawable();
+        assertThat(a.withdraw()).isTrue();
+        commit(new StorageBatch().putMessage(m).putQueueEntry("a", queued(1, m), a)
+                .putQueueEntry("b", queued(1, m), b));
+        assertThat(b.withdraw()).as("applied: the core must remove it as usual").isFalse();
+        assertThat(queue("a")).isEmpty();
+        assertThat(queue("b")).containsExactly(queued(1, m));
+        commit(new StorageBatch().removeQueueEntry("b", 1));
+        assertThat(stored(m)).as("deleted with its one real reference").isFalse();
     }
 
     @Test

@@ -62,11 +62,18 @@ public sealed interface Mutation {
     /**
      * Appends an entry to a session's queue or replaces the entry with the same sequence number (to change its
      * state). Adds a reference to the entry's message (and drops the replaced entry's); the message must be stored.
+     * With a {@code withdrawable} (may be null), the store applies it only if it {@link Withdrawable#claim claims}
+     * it first.
      */
-    record PutQueueEntry(String clientId, QueueEntry entry) implements Mutation {
+    record PutQueueEntry(String clientId, QueueEntry entry, Withdrawable withdrawable) implements Mutation {
         public PutQueueEntry {
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(entry, "entry");
+        }
+
+        /** A put the core will not take back. */
+        public PutQueueEntry(String clientId, QueueEntry entry) {
+            this(clientId, entry, null);
         }
     }
 

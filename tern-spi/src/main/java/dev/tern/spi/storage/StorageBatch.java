@@ -55,6 +55,11 @@ public final class StorageBatch {
         return add(new Mutation.PutQueueEntry(clientId, entry));
     }
 
+    /** A put the core may still {@link Withdrawable#withdraw withdraw} until the store applies it. */
+    public StorageBatch putQueueEntry(String clientId, QueueEntry entry, Withdrawable withdrawable) {
+        return add(new Mutation.PutQueueEntry(clientId, entry, withdrawable));
+    }
+
     public StorageBatch removeQueueEntry(String clientId, long seq) {
         return add(new Mutation.RemoveQueueEntry(clientId, seq));
     }

@@ -67,10 +67,12 @@ import org.rocksdb.WriteOptions;
  * <h2>Threads and group commit</h2>
  * One writer thread ({@code tern-storage-writer}) owns all writes. {@link #commit} puts the batch on a lock-free
  * queue and returns. The writer takes every batch waiting (up to {@value #MAX_GROUP}), applies them in order into
- * one {@link WriteBatchWithIndex} (each under a save point, so an invalid batch is rolled back alone), writes it
- * once and, in {@link SyncMode#ALWAYS}, syncs the log once, then completes the futures. While it syncs, new batches
- * queue up and form the next group: under load, many shards' batches share one sync. Reads go through the same
- * queue (after the group before them is written) so that they see every batch committed before them.
+ * one {@link WriteBatchWithIndex} (each under a save point, so an invalid batch is rolled back alone) and writes it
+ * once. In {@link SyncMode#ALWAYS} it then hands the group's futures to the {@link WalSyncer} ({@code
+ * tern-storage-wal-sync}), which syncs the log and completes them, while the writer goes on with the next group:
+ * every group written during one sync shares the next. Under load, many shards' batches share one sync. Reads go
+ * through the same queue (after the group before them is written) so that they see every batch committed before
+ * them.
  *
  * <p>{@link SyncMode#BATCH}: groups are written without sync and their futures complete at once; a separate thread
  * ({@code tern-storage-sync}) syncs the log every {@link RocksDbSettings#syncInterval()} if anything was written.
@@ -97,6 +99,8 @@ public final class RocksDbStorageEngine implements StorageEngine {
     private final ConcurrentLinkedQueue<Task> tasks = new ConcurrentLinkedQueue<>();
     private final Thread writer;
     private final ScheduledExecutorService syncer;
+    /** sync=always: syncs behind the writer and completes the futures ({@link WalSyncer}); null otherwise. */
+    private final WalSyncer walSyncer;
     private final AtomicBoolean unsynced = new AtomicBoolean();
     private final AtomicLong groupsWritten = new AtomicLong();
     private final AtomicLong batchesWritten = new AtomicLong();
@@ -145,13 +149,17 @@ public final class RocksDbStorageEngine implements StorageEngine {
         this.resources = resources;
         this.allHandles = allHandles;
         this.handles = handles;
-        writeOptions.setSync(settings.sync() == SyncMode.ALWAYS);
         this.lastMessageId = new AtomicLong(StoreLogic.lastMessageId(new RocksTables.Reader(db, handles, readOptions)));
         if (settings.readOnly()) {
             writer = null;
             syncer = null;
+            walSyncer = null;
             return;
         }
+        // sync=always: the WalSyncer syncs behind the writer, so no write waits for the disk itself
+        boolean pipelined = settings.sync() == SyncMode.ALWAYS && !SYNC_IN_WRITER;
+        writeOptions.setSync(settings.sync() == SyncMode.ALWAYS && !pipelined);
+        walSyncer = pipelined ? new WalSyncer(db::syncWal, this::failStore) : null;
         writer = new Thread(this::runWriter, "tern-storage-writer");
         writer.setDaemon(true);
         writer.start();
@@ -538,6 +546,11 @@ public final class RocksDbStorageEngine implements StorageEngine {
      * lowered p99 latency; 500 µs was worse again. {@code -Dtern.storage.gather-micros=N} overrides it, 0 disables it.
      */
     private static final long GATHER_NANOS = Long.getLong("tern.storage.gather-micros", 100) * 1000;
+    /**
+     * {@code -Dtern.storage.sync-in-writer=true}: with sync=always, each write syncs on the writer thread (the design
+     * before {@link WalSyncer}; it halved the throughput of QoS 1 fan-in into a persistent session), for comparison.
+     */
+    private static final boolean SYNC_IN_WRITER = Boolean.getBoolean("tern.storage.sync-in-writer");
 
     private void runWriter() {
         List<Commit> group = new ArrayList<>();
@@ -595,6 +608,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
         if (!cancelled.isEmpty()) {
             elidedWrites.addAndGet(cancelled.size());
         }
+        boolean wrote = false;
         try (WriteBatchWithIndex wb = new WriteBatchWithIndex(true)) {
             RocksTables.BatchWriter kv = new RocksTables.BatchWriter(db, handles, readOptions, wb);
             for (Commit c : group) {
@@ -618,6 +632,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
             }
             if (wb.count() > 0) {
                 db.write(writeOptions, wb);
+                wrote = true;
                 groupsWritten.incrementAndGet();
                 batchesWritten.addAndGet(applied.size());
                 if (settings.sync() == SyncMode.BATCH) {
@@ -630,8 +645,16 @@ public final class RocksDbStorageEngine implements StorageEngine {
             group.forEach(c -> c.fail(failed));
             return;
         }
-        for (Commit c : applied) {
-            c.future().complete(null);
+        if (walSyncer != null) {
+            List<CompletableFuture<Void>> futures = new ArrayList<>(applied.size());
+            for (Commit c : applied) {
+                futures.add(c.future());
+            }
+            walSyncer.written(futures, wrote);
+        } else {
+            for (Commit c : applied) {
+                c.future().complete(null);
+            }
         }
     }
 
@@ -680,6 +703,13 @@ public final class RocksDbStorageEngine implements StorageEngine {
         }
     }
 
+    /** A failure after which the store takes no more work (a failed sync: what the log holds is unknown). */
+    private StorageException failStore(Throwable e) {
+        StorageException f = failed("sync", e);
+        failure = f;
+        return f;
+    }
+
     private StorageException failed(String what, Throwable e) {
         Throwable cause = e instanceof RocksTables.RocksFailure r ? r.rocks() : e;
         if (cause instanceof Records.CorruptRecordException) {
@@ -714,6 +744,9 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
+            }
+            if (walSyncer != null) {
+                walSyncer.stop(); // syncs and completes the groups the writer wrote last
             }
             StorageException closedError = new StorageException("The store in " + dir + " is closed", dir);
             for (Task t; (t = tasks.poll()) != null; ) {

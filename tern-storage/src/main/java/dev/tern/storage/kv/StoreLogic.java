@@ -39,7 +39,10 @@ public final class StoreLogic {
     /** Applies one mutation. Throws {@link IllegalStateException} for a reference to a message that is not stored. */
     public static void apply(KeyValueWriter kv, Mutation mutation) {
         if (mutation instanceof Mutation.PutQueueEntry m) {
-            putQueueEntry(kv, m.clientId(), m.entry());
+            // claimed here too, for an engine that applies a batch without WriteElision (which claims first)
+            if (m.withdrawable() == null || m.withdrawable().claim()) {
+                putQueueEntry(kv, m.clientId(), m.entry());
+            }
         } else if (mutation instanceof Mutation.PutMessage m) {
             putMessage(kv, m.message());
         } else if (mutation instanceof Mutation.RemoveQueueEntry m) {

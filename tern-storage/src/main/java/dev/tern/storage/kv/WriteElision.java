@@ -17,6 +17,10 @@ import java.util.Set;
  * entry. Skipping them leaves exactly the state applying them would have left, with no key written at all; with
  * subscribers that keep up, most messages then never reach the disk.
  *
+ * <p>A withdrawn entry ({@link dev.tern.spi.storage.Withdrawable}: acknowledged before the store got to it, with
+ * its removal never sent) counts as put and removed; the others in the group are claimed here, so the core can no
+ * longer withdraw them.
+ *
  * <p>Conservative by design: an entry touched by anything else in the group (a session deleted, a retained slot)
  * keeps its writes; a message referenced by an entry from an earlier group is not put in this group and so is never
  * considered.
@@ -53,6 +57,18 @@ public final class WriteElision {
                 if (m instanceof Mutation.PutMessage pm) {
                     messages.computeIfAbsent(pm.message().id(), id -> new PutMessageState()).puts.add(m);
                 } else if (m instanceof Mutation.PutQueueEntry pq) {
+                    if (pq.withdrawable() != null && !pq.withdrawable().claim()) {
+                        // withdrawn by the core before the store got to it: as if put and removed
+                        if (skip == null) {
+                            skip = Collections.newSetFromMap(new IdentityHashMap<>());
+                        }
+                        skip.add(m);
+                        PutMessageState ms = messages.get(pq.entry().messageId());
+                        if (ms != null) {
+                            ms.cancelledReferences++;
+                        }
+                        continue;
+                    }
                     EntryKey key = new EntryKey(pq.clientId(), pq.entry().seq());
                     EntryState e = open.get(key);
                     if (e == null) {

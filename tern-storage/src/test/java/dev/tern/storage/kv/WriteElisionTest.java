@@ -6,6 +6,7 @@ import dev.tern.spi.storage.Mutation;
 import dev.tern.spi.storage.QueueEntry;
 import dev.tern.spi.storage.StorageBatch;
 import dev.tern.spi.storage.StoredMessage;
+import dev.tern.spi.storage.Withdrawable;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,22 @@ class WriteElisionTest {
                 .putQueueEntry("a", entry(2, 8)).removeQueueEntry("a", 2);
         Set<Mutation> skip2 = WriteElision.cancelled(List.of(retained));
         assertThat(skip2).doesNotContain(retained.mutations().get(0), retained.mutations().get(1)).hasSize(2);
+    }
+
+    @Test
+    void withdrawnEntriesCancelWithTheirMessageAndTheOthersAreClaimed() {
+        Withdrawable gone = new Withdrawable();
+        Withdrawable kept = new Withdrawable();
+        assertThat(gone.withdraw()).isTrue();
+        StorageBatch one = new StorageBatch().putMessage(message(7)).putQueueEntry("a", entry(1, 7), gone);
+        assertThat(WriteElision.cancelled(List.of(one))).containsExactlyInAnyOrderElementsOf(one.mutations());
+
+        Withdrawable gone2 = new Withdrawable();
+        assertThat(gone2.withdraw()).isTrue();
+        StorageBatch two = new StorageBatch().putMessage(message(8)).putQueueEntry("a", entry(2, 8), gone2)
+                .putQueueEntry("b", entry(1, 8), kept);
+        assertThat(WriteElision.cancelled(List.of(two))).containsExactly(two.mutations().get(1));
+        assertThat(kept.withdraw()).as("claimed by the pass: the store will write it").isFalse();
     }
 
     @Test

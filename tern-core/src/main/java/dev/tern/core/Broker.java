@@ -8,6 +8,7 @@ import dev.tern.spi.auth.ClientIdentity;
 import dev.tern.spi.storage.Mutation;
 import dev.tern.spi.storage.PendingWill;
 import dev.tern.spi.storage.StorageEngine;
+import dev.tern.spi.storage.Withdrawable;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -389,10 +390,12 @@ public final class Broker {
                     }
                     long seq = d.backlog().nextSeq.getAndIncrement();
                     SubscriptionEntry via = d.sharedVia();
+                    // an online session may acknowledge it before the store gets to the entry: it then withdraws it
+                    Withdrawable put = d.backlog().online ? new Withdrawable() : null;
                     journal.add(new Mutation.PutQueueEntry(d.clientId(), dev.tern.spi.storage.QueueEntry.queued(seq,
                             message.storageId(), d.qos(), d.retainAsPublished() && message.retain(),
-                            d.subscriptionIds(), via == null ? null : via.fullFilter())));
-                    withEntries.add(d.stored(seq));
+                            d.subscriptionIds(), via == null ? null : via.fullFilter()), put));
+                    withEntries.add(d.stored(seq, put));
                 } else if (withEntries != null) {
                     withEntries.add(d);
                 }
@@ -404,9 +407,10 @@ public final class Broker {
         // one batch: the message, every durable session's entry, the retained slot and the inbound QoS 2 id are
         // stored together, and before any subscriber shard writes about them
         if (!journal.isEmpty()) {
-            java.util.concurrent.CompletableFuture<Void> f = journal.flush();
             if (ack != null) {
-                ack.await(f);
+                ack.awaitFlush(journal);
+            } else {
+                journal.flush();
             }
         }
         if (message.storageId() != 0) {
@@ -434,7 +438,7 @@ public final class Broker {
         }
         boolean retain = delivery.retainAsPublished() && message.retain();
         Outbound out = new Outbound(message, delivery.qos(), retain, delivery.subscriptionIds(),
-                delivery.sharedVia(), delivery.seq());
+                delivery.sharedVia(), delivery.seq(), delivery.withdrawable());
         ClientConnection c = session.connection;
         if (c == null && delivery.qos() == 0 && !settings.queueQos0()) {
             stats.dropped(DropReason.QOS0_NOT_QUEUED);
@@ -449,7 +453,7 @@ public final class Broker {
 
     /** A delivery that will not happen: the queue entry the publisher's shard stored for it goes. */
     void dropStoredEntry(Shard shard, Delivery d) {
-        if (d.seq() != 0) {
+        if (d.seq() != 0 && (d.withdrawable() == null || !d.withdrawable().withdraw())) {
             shard.journal.add(new Mutation.RemoveQueueEntry(d.clientId(), d.seq()));
         }
     }

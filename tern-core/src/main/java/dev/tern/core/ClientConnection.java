@@ -875,7 +875,11 @@ public final class ClientConnection {
         // the acknowledgement goes once the message is durable wherever a durable session holds it
         PendingAck ack = new PendingAck(this, p.packetId(), qos);
         ack.reasonCode = publishCode(broker.publish(message, this, ack, shard));
-        ack.await(journal.flush());
+        if (!journal.isEmpty()) {
+            // what routing left to store (the inbound QoS 2 id, the retained slot, when no subscriber matched);
+            // what it stored with the message, the acknowledgement already waits for
+            ack.awaitFlush(journal);
+        }
         acks.addLast(ack);
         ack.arm();
     }

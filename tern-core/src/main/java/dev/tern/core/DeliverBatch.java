@@ -18,6 +18,7 @@ record DeliverBatch(Broker broker, Shard shard, Message message, List<Delivery> 
 
     @Override
     public void run() {
+        long addedBefore = shard.journal == null ? 0 : shard.journal.added();
         for (Delivery d : deliveries) {
             d.backlog().inTransit.decrementAndGet();
             Session s = shard.sessions.get(d.clientId());
@@ -38,11 +39,13 @@ record DeliverBatch(Broker broker, Shard shard, Message message, List<Delivery> 
                 }
             }
         }
-        if (shard.journal != null) {
-            // the queue entries of durable sessions: the publisher's acknowledgement waits for them
-            java.util.concurrent.CompletableFuture<Void> stored = shard.journal.flush();
+        if (shard.journal != null && shard.journal.added() != addedBefore) {
+            // what this shard stored for these deliveries (entries the publisher's shard could not write: sessions
+            // that became durable meanwhile): the publisher's acknowledgement waits for them
             if (ack != null) {
-                ack.await(stored);
+                ack.awaitFlush(shard.journal);
+            } else {
+                shard.journal.flush();
             }
         }
         if (ack != null) {

@@ -1,6 +1,5 @@
 package dev.tern.core;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,13 +31,10 @@ final class PendingAck {
         pending.incrementAndGet();
     }
 
-    /** Waits for {@code f} too. */
-    void await(CompletableFuture<Void> f) {
-        if (f.isDone() && !f.isCompletedExceptionally()) {
-            return;
-        }
+    /** Commits what {@code journal} holds and waits for it too. On the journal's shard. */
+    void awaitFlush(ShardJournal journal) {
         expect();
-        f.whenComplete((v, e) -> done(e));
+        journal.flushThen(this::done);
     }
 
     /** The publisher's shard has handed on everything: the count it started with goes. */

@@ -163,7 +163,7 @@ final class PublishOutFlow {
             loadedSeqs.add(e.seq());
             SubscriptionEntry via = e.sharedVia() == null ? null : subscriptions.get(e.sharedVia());
             Outbound o = new Outbound(StoredForms.fromStored(qm.message()), e.qos(), e.retain(),
-                    e.subscriptionIds(), via, e.seq());
+                    e.subscriptionIds(), via, e.seq(), null);
             storedOnly = Math.max(0, storedOnly - 1);
             storedOnlyBytes = Math.max(0, storedOnlyBytes - o.payloadSize());
             if (e.state() == DeliveryState.QUEUED) {
@@ -233,6 +233,10 @@ final class PublishOutFlow {
 
     /** Appends the entry to the stored queue (putting its message if needed); returns it with its seq. */
     private Outbound store(Outbound o, DeliveryState state, int packetId) {
+        if (o.withdrawable() != null) {
+            // this shard now writes about the entry itself: from here on it is removed, never withdrawn
+            o = new Outbound(o.message(), o.qos(), o.retain(), o.subscriptionIds(), o.sharedVia(), o.seq(), null);
+        }
         if (!o.isStored()) {
             // put again even if the publisher's shard stored it: the store may have skipped that write (an entry
             // acknowledged within its write group takes its message along), and putting twice is harmless
@@ -247,7 +251,7 @@ final class PublishOutFlow {
     }
 
     private void removeStored(Outbound o) {
-        if (journal != null && o.isStored()) {
+        if (journal != null && o.isStored() && !o.withdrawStored()) {
             journal.add(new Mutation.RemoveQueueEntry(owner.clientId, o.seq()));
         }
     }

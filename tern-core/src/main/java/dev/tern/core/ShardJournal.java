@@ -3,10 +3,14 @@ package dev.tern.core;
 import dev.tern.spi.storage.Mutation;
 import dev.tern.spi.storage.StorageBatch;
 import dev.tern.spi.storage.StorageEngine;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +33,19 @@ final class ShardJournal {
     private final Shard shard;
     private StorageBatch batch = new StorageBatch();
     /** Run on the shard once the current batch is durable; with the failure, or null. */
-    private List<Consumer<Throwable>> afterDurable = new ArrayList<>();
+    private final List<Consumer<Throwable>> afterDurable = new ArrayList<>();
+    /** Callbacks waiting for committed batches, in commit order. Shard thread. */
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** Size of {@link #waiters}, for the store's thread to tell whether a completed batch concerns anyone. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+    private final BiConsumer<Void, Throwable> batchDone = (v, e) -> onBatchDone(e);
     private CompletableFuture<Void> last = DONE;
     private boolean flushQueued;
     /** The last message put in the current batch, so that a fan-out does not put it once per session. */
     private long lastPut;
+    private long added;
     private final Runnable flushTask = () -> {
         flushQueued = false;
         flush();
@@ -53,6 +65,7 @@ final class ShardJournal {
     }
 
     void add(Mutation m) {
+        added++;
         batch.add(m);
         if (!flushQueued) {
             flushQueued = true;
@@ -87,12 +100,18 @@ final class ShardJournal {
         return batch.isEmpty();
     }
 
+    /** Mutations journaled since the shard started: what a task added is the difference across it. */
+    long added() {
+        return added;
+    }
+
     /**
      * Runs {@code callback} on the shard once everything journaled so far is durable (at once when nothing is
-     * pending). The callback gets the store's failure, or null.
+     * pending). The callback gets the store's failure, or null. What is journaled is committed at the latest in a
+     * task queued behind the current one.
      */
     void afterDurable(Consumer<Throwable> callback) {
-        if (batch.isEmpty() && last.isDone()) {
+        if (batch.isEmpty() && last.isDone() && waiters.isEmpty() && afterDurable.isEmpty()) {
             callback.accept(failureOf(last));
             return;
         }
@@ -104,16 +123,25 @@ final class ShardJournal {
     }
 
     /**
+     * Commits what was journaled now, and runs {@code callback} on the shard once it and everything before it is
+     * durable (at once when nothing is pending).
+     */
+    void flushThen(Consumer<Throwable> callback) {
+        if (batch.isEmpty() && last.isDone() && waiters.isEmpty() && afterDurable.isEmpty()) {
+            callback.accept(failureOf(last));
+            return;
+        }
+        afterDurable.add(callback);
+        flush();
+    }
+
+    /**
      * Commits what was journaled. Returns a future that completes (on the store's thread) when it, and everything
      * this shard committed before, is durable.
      */
     CompletableFuture<Void> flush() {
         if (batch.isEmpty()) {
-            if (!afterDurable.isEmpty()) {
-                List<Consumer<Throwable>> callbacks = afterDurable;
-                afterDurable = new ArrayList<>();
-                whenDurable(last, callbacks);
-            }
+            waitFor(last);
             return last.isDone() ? DONE : last;
         }
         StorageBatch committing = batch;
@@ -121,29 +149,60 @@ final class ShardJournal {
         lastPut = 0;
         CompletableFuture<Void> f = engine.commit(committing);
         last = f;
-        List<Consumer<Throwable>> callbacks = List.of();
-        if (!afterDurable.isEmpty()) {
-            callbacks = afterDurable;
-            afterDurable = new ArrayList<>();
-        }
-        whenDurable(f, callbacks);
+        f.whenComplete(batchDone);
+        waitFor(f);
         return f;
     }
 
-    private void whenDurable(CompletableFuture<Void> f, List<Consumer<Throwable>> callbacks) {
-        f.whenComplete((v, e) -> {
-            if (e != null && FAILURE_LOG.allow()) {
-                LOG.error("storage: a batch of shard {} was not stored: {}{}", shard.index, e.getMessage(),
-                        FAILURE_LOG.suppressedNote());
+    /** The callbacks journaled so far wait for {@code f}, in the order they came. */
+    private void waitFor(CompletableFuture<Void> f) {
+        if (afterDurable.isEmpty()) {
+            return;
+        }
+        for (Consumer<Throwable> c : afterDurable) {
+            waiters.addLast(new Waiter(f, c));
+        }
+        waiting.addAndGet(afterDurable.size());
+        afterDurable.clear();
+        if (f.isDone()) {
+            // its completion may have looked for waiters before these were added
+            requestDrain();
+        }
+    }
+
+    /** A batch of this shard is durable (or failed). The store's thread. */
+    private void onBatchDone(Throwable e) {
+        if (e != null && FAILURE_LOG.allow()) {
+            LOG.error("storage: a batch of shard {} was not stored: {}{}", shard.index, e.getMessage(),
+                    FAILURE_LOG.suppressedNote());
+        }
+        if (waiting.get() > 0) {
+            requestDrain();
+        }
+    }
+
+    /**
+     * One task on the shard for all the batches that became durable since the last one, however many: the store
+     * completes a whole group of batches at once, and each would otherwise wake the shard on its own.
+     */
+    private void requestDrain() {
+        if (drainQueued.compareAndSet(false, true)) {
+            try {
+                shard.submit(drainTask);
+            } catch (RejectedExecutionException closing) {
+                // the broker is stopping; the connections these callbacks would answer are gone
             }
-            if (!callbacks.isEmpty()) {
-                try {
-                    shard.submit(() -> callbacks.forEach(c -> c.accept(e)));
-                } catch (RejectedExecutionException closing) {
-                    // the broker is stopping; the connections these callbacks would answer are gone
-                }
-            }
-        });
+        }
+    }
+
+    /** Runs, in commit order, the callbacks whose batches are durable. On the shard. */
+    private void drain() {
+        drainQueued.set(false);
+        for (Waiter w; (w = waiters.peekFirst()) != null && w.batch().isDone(); ) {
+            waiters.pollFirst();
+            waiting.decrementAndGet();
+            w.callback().accept(failureOf(w.batch()));
+        }
     }
 
     private static Throwable failureOf(CompletableFuture<Void> f) {
@@ -156,5 +215,8 @@ final class ShardJournal {
         } catch (RuntimeException e) {
             return e.getCause() != null ? e.getCause() : e;
         }
+    }
+
+    private record Waiter(CompletableFuture<Void> batch, Consumer<Throwable> callback) {
     }
 }

@@ -57,7 +57,18 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
     private final Map<Integer, Long> seqOfPacket;
     private long rateStartNanos;
     private double perNanosecond;
-    private boolean pumpScheduled;
+    /** A timer will pump when the next message is due (rate-paced publishers). */
+    private boolean timerArmed;
+    /** A task will go on with a pump that used up its budget. */
+    private boolean continueQueued;
+    private final Runnable timerTask = () -> {
+        timerArmed = false;
+        pump();
+    };
+    private final Runnable continueTask = () -> {
+        continueQueued = false;
+        pump();
+    };
 
     // subscriber
     final Map<Integer, SequenceTracker> trackers = new HashMap<>();
@@ -221,7 +232,6 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
     }
 
     private void pump() {
-        pumpScheduled = false;
         if (!running) {
             return;
         }
@@ -236,7 +246,7 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
             if (options.qos() > 0 && inflight >= options.inflight()) {
                 break;
             }
-            if (perNanosecond > 0 && sequence >= (long) ((System.nanoTime() - rateStartNanos) * perNanosecond) + 1) {
+            if (perNanosecond > 0 && System.nanoTime() < dueNanos(sequence + 1)) {
                 scheduleRatePump();
                 break;
             }
@@ -246,24 +256,33 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
         if (wrote) {
             channel.flush();
         }
-        if (running && budget < 0 && !pumpScheduled) {
-            pumpScheduled = true;
-            channel.eventLoop().execute(this::pump);
+        if (running && budget < 0 && !continueQueued) {
+            continueQueued = true;
+            channel.eventLoop().execute(continueTask);
         }
     }
 
     /**
-     * Wakes up exactly when the next message is due (message n+1 may go at start + n / rate), so a rate-paced run
-     * costs one timer per message, not a poll every few microseconds per publisher (that polling, 100 publishers
-     * at 5,000 wake-ups a second each, was most of the generator's own latency floor).
+     * Wakes up exactly when the next message is due, so a rate-paced run costs one timer per message, not a poll
+     * every few microseconds per publisher. At most one timer is armed per publisher: pumps that run for other reasons
+     * (an acknowledgement read) leave it be. When they did not, every PUBACK started one more timer chain, and the
+     * chains piled up for the whole run (hundreds of timers per message, most of the generator's own latency floor).
      */
     private void scheduleRatePump() {
-        if (!pumpScheduled) {
-            pumpScheduled = true;
-            long dueNanos = rateStartNanos + (long) (sequence / perNanosecond);
-            long delay = Math.max(0, dueNanos - System.nanoTime());
-            channel.eventLoop().schedule(this::pump, delay, TimeUnit.NANOSECONDS);
+        if (!timerArmed) {
+            timerArmed = true;
+            long delay = Math.max(0, dueNanos(sequence + 1) - System.nanoTime());
+            channel.eventLoop().schedule(timerTask, delay, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * When message {@code n} (1-based) may go: {@code (n - 1) / rate} after the start, rounded up to the next
+     * nanosecond. The check and the timer both use it, so a timer never fires before the check agrees (when they
+     * computed it apart, a floor in one and a division in the other, it could, and re-armed itself at once).
+     */
+    private long dueNanos(long n) {
+        return rateStartNanos + (long) Math.ceil((n - 1) / perNanosecond);
     }
 
     private void writePublish() {

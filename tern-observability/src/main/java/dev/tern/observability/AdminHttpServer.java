@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP listener: {@code /metrics} (Prometheus text), the admin API under {@code /api/v1}, its OpenAPI
- * document at {@code /api/v1/openapi.json} and the web dashboard's files under {@code /dashboard/}. Runs on one event loop of its own, never on a shard: every answer
- * that needs the shards is composed from their futures, nothing here blocks.
+ * document at {@code /api/v1/openapi.json} and the web dashboard's files under {@code /dashboard/}. Runs on one
+ * event loop of its own, never on a shard: every answer that needs the shards is composed from their futures,
+ * nothing here blocks.
  */
 public final class AdminHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHttpServer.class);

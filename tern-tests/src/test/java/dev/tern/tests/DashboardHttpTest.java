@@ -62,7 +62,8 @@ class DashboardHttpTest {
         HttpResponse<String> page = get("/dashboard/");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
-        assertThat(page.body()).contains("<title>Tern dashboard</title>", "<script type=\"module\" src=\"js/main.js\">");
+        assertThat(page.body()).contains("<title>Tern dashboard</title>",
+                "<script type=\"module\" src=\"js/main.js\">");
         assertThat(get("/dashboard/index.html").body()).isEqualTo(page.body());
         // the data behind it needs the token
         assertThat(get("/api/v1/stats").statusCode()).isEqualTo(401);
@@ -143,8 +144,9 @@ class DashboardHttpTest {
         assertThat(call("GET", "/dashboard/js/mqtt-ws.js", "If-None-Match", "\"other\"").statusCode())
                 .isEqualTo(200);
 
-        for (String path : List.of("/dashboard/nothing.js", "/dashboard/../api/v1/broker", "/dashboard/js/../index.html",
-                "/dashboard/%2e%2e/api/v1/broker", "/dashboard//index.html", "/dashboard/JS/MAIN.JS")) {
+        for (String path : List.of("/dashboard/nothing.js", "/dashboard/../api/v1/broker",
+                "/dashboard/js/../index.html", "/dashboard/%2e%2e/api/v1/broker", "/dashboard//index.html",
+                "/dashboard/JS/MAIN.JS")) {
             HttpResponse<String> r = get(path);
             assertThat(r.statusCode()).as(path).isEqualTo(404);
             assertThat(r.body()).as(path).doesNotContain("\"version\"");

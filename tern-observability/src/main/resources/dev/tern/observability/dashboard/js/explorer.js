@@ -13,10 +13,13 @@ function randomId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** The address a browser on this page reaches a listener bound to `host` at. */
+/**
+ * The address a browser on this page reaches a listener bound to `host` at: the page's own host for a listener on
+ * every address (0.0.0.0, ::) or on "localhost", else the bind address itself (a loopback one included: the
+ * browser then runs on the broker's machine, and "localhost" might resolve to the other IP version).
+ */
 function reachableHost(host) {
-  const any = ['0.0.0.0', '::', '', 'localhost'].includes(host) || host.startsWith('127.') || host === '::1';
-  const h = any ? location.hostname : host;
+  const h = ['0.0.0.0', '::', '', 'localhost'].includes(host) ? location.hostname : host;
   return h.includes(':') && !h.startsWith('[') ? `[${h}]` : h;
 }
 

@@ -116,6 +116,10 @@ final class AdminApi {
                 requireNoRest(rest);
                 allow(m, "GET");
                 return broker();
+            case "stats":
+                requireNoRest(rest);
+                allow(m, "GET");
+                return done(stats());
             case "clients":
                 if (rest == null) {
                     allow(m, "GET");
@@ -209,8 +213,50 @@ final class AdminApi {
             Map<String, Object> drops = new LinkedHashMap<>();
             s.drops().forEach((k, v) -> drops.put(k.name().toLowerCase(Locale.ROOT), v));
             b.put("dropped", drops);
+            b.put("webSockets", control.webSocketEndpoints().stream().map(AdminApi::webSocketJson).toList());
             return Response.ok(b);
         });
+    }
+
+    private static Map<String, Object> webSocketJson(WebSocketEndpoint w) {
+        return Json.object("scheme", w.scheme(), "host", w.host(), "port", w.port(), "path", w.path(),
+                "proxyProtocol", w.proxyProtocol());
+    }
+
+    /**
+     * GET /stats: the counters the dashboard's charts poll, read without asking the shards (cheap enough for
+     * every second). Rates are for the caller to derive from two samples and their {@code time}.
+     */
+    private Response stats() {
+        BrokerStats s = inspector.stats();
+        long publishReceived = 0;
+        long publishSent = 0;
+        for (int qos = 0; qos <= 2; qos++) {
+            publishReceived += s.publishReceived(qos);
+            publishSent += s.publishSent(qos);
+        }
+        long dropped = 0;
+        Map<String, Object> drops = new LinkedHashMap<>();
+        for (Map.Entry<dev.tern.core.DropReason, Long> e : s.drops().entrySet()) {
+            drops.put(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
+            dropped += e.getValue();
+        }
+        long now = System.currentTimeMillis();
+        Map<String, Object> b = Json.object(
+                "time", now,
+                "uptimeSeconds", (now - startedAtMillis) / 1000,
+                "connections", inspector.broker().connectionCount(),
+                "clientsConnected", inspector.connectedClients(),
+                "subscriptions", inspector.subscriptionCount(),
+                "retainedMessages", inspector.retainedCount(),
+                "publishReceived", publishReceived,
+                "publishSent", publishSent,
+                "messagesPublished", s.messagesReceived(),
+                "bytesReceived", s.bytesReceived(),
+                "bytesSent", s.bytesSent(),
+                "dropped", dropped);
+        b.put("droppedByReason", drops);
+        return Response.ok(b);
     }
 
     // ================= clients and sessions =================

@@ -37,9 +37,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP listener: {@code /metrics} (Prometheus text), the admin API under {@code /api/v1} and its OpenAPI
- * document at {@code /api/v1/openapi.json}. Runs on one event loop of its own, never on a shard: every answer
- * that needs the shards is composed from their futures, nothing here blocks.
+ * The HTTP listener: {@code /metrics} (Prometheus text), the admin API under {@code /api/v1}, its OpenAPI
+ * document at {@code /api/v1/openapi.json} and the web dashboard's files under {@code /dashboard/}. Runs on one
+ * event loop of its own, never on a shard: every answer that needs the shards is composed from their futures,
+ * nothing here blocks.
  */
 public final class AdminHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHttpServer.class);
@@ -51,6 +52,7 @@ public final class AdminHttpServer implements AutoCloseable {
     private final BrokerMetrics metrics;
     private final HttpAuth auth;
     private final byte[] openApi;
+    private final DashboardFiles dashboard;
     private EventLoopGroup group;
     private Channel server;
 
@@ -60,6 +62,7 @@ public final class AdminHttpServer implements AutoCloseable {
         this.metrics = metrics;
         this.auth = auth;
         this.openApi = resource("openapi.json");
+        this.dashboard = new DashboardFiles();
     }
 
     private static byte[] resource(String name) {
@@ -128,6 +131,11 @@ public final class AdminHttpServer implements AutoCloseable {
                 send(ctx, keepAlive, reply(200, "application/json", openApi));
                 return;
             }
+            if (DashboardFiles.handles(path)) {
+                // static files only, no data: served without credentials (the API calls they make need them)
+                send(ctx, keepAlive, dashboard.respond(method, path, req.headers()));
+                return;
+            }
             Optional<String> who = auth.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION));
             if (who.isEmpty()) {
                 boolean tried = req.headers().contains(HttpHeaderNames.AUTHORIZATION);
@@ -174,8 +182,8 @@ public final class AdminHttpServer implements AutoCloseable {
                         .thenAccept(r -> send(ctx, keepAlive, r));
                 return;
             }
-            send(ctx, keepAlive, error(404, "not found: " + path + " (see /metrics and " + AdminApi.PREFIX
-                    + "/openapi.json)"));
+            send(ctx, keepAlive, error(404, "not found: " + path + " (see /metrics, " + AdminApi.PREFIX
+                    + "/openapi.json and " + DashboardFiles.PREFIX + ")"));
         }
 
         @Override
@@ -199,6 +207,7 @@ public final class AdminHttpServer implements AutoCloseable {
                 Unpooled.wrappedBuffer(body));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        r.headers().set("X-Content-Type-Options", "nosniff");
         HttpUtil.setContentLength(r, body.length);
         return r;
     }

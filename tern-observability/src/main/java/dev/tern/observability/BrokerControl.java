@@ -10,6 +10,14 @@ public interface BrokerControl {
     /** The bound MQTT listeners, e.g. "tcp 127.0.0.1:1883". */
     List<String> listeners();
 
+    /**
+     * The bound MQTT-over-WebSocket listeners (ws and wss), for the dashboard's topic explorer, which connects to
+     * one from the browser. Empty by default.
+     */
+    default List<WebSocketEndpoint> webSocketEndpoints() {
+        return List.of();
+    }
+
     /** Re-reads what can change at run time; returns one line per refused file (empty: all good). */
     List<String> reload();
 }

@@ -205,6 +205,19 @@ final class BrokerRuntime {
         return out;
     }
 
+    /** The bound ws and wss listeners, for the dashboard's topic explorer. */
+    synchronized List<dev.tern.observability.WebSocketEndpoint> describeWebSocketEndpoints() {
+        List<dev.tern.observability.WebSocketEndpoint> out = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            ListenerConfig lc = config.listeners().get(i);
+            if (ListenerConfig.isWebSocket(lc.type())) {
+                out.add(new dev.tern.observability.WebSocketEndpoint(lc.type(), lc.host(), ports.get(i), lc.path(),
+                        lc.proxyProtocol()));
+            }
+        }
+        return out;
+    }
+
     /**
      * Re-reads what can change at run time: the password and ACL files, and the certificate, key, CA and CRL
      * files of TLS listeners (new connections get the new certificates; open ones are not touched). Returns the
@@ -245,6 +258,11 @@ final class BrokerRuntime {
             @Override
             public List<String> listeners() {
                 return describeListeners();
+            }
+
+            @Override
+            public List<dev.tern.observability.WebSocketEndpoint> webSocketEndpoints() {
+                return describeWebSocketEndpoints();
             }
 
             @Override

@@ -103,7 +103,36 @@ class AdminApiTest {
         HttpResponse<String> r = api().get("/api/v1/broker");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("\"version\":\"", "\"uptimeSeconds\":",
-                "\"listeners\":[\"tcp 127.0.0.1:" + broker.port() + "\"]", "\"dropped\":{");
+                "\"listeners\":[\"tcp 127.0.0.1:" + broker.port() + "\"]", "\"dropped\":{", "\"webSockets\":[]");
+    }
+
+    @Test
+    @DisplayName("GET /stats: connections and PUBLISH counters (what the dashboard's charts poll), with a timestamp")
+    void stats() {
+        HttpResponse<String> before = api().get("/api/v1/stats");
+        assertThat(before.statusCode()).as(before.body()).isEqualTo(200);
+        assertThat(before.body()).contains("\"time\":", "\"uptimeSeconds\":", "\"connections\":",
+                "\"clientsConnected\":", "\"subscriptions\":", "\"retainedMessages\":", "\"messagesPublished\":",
+                "\"bytesReceived\":", "\"bytesSent\":", "\"dropped\":", "\"droppedByReason\":{\"queue_full\":");
+        try (RawMqttClient sub = Raw.connected(broker.port(), ConnectBuilder.v5("api-stats-sub"));
+             RawMqttClient pub = Raw.connected(broker.port(), ConnectBuilder.v311("api-stats-pub"))) {
+            sub.subscribe("api/stats/#", 0);
+            for (int i = 1; i <= 5; i++) {
+                pub.send(Raw.publish("api/stats/t", 1, i, "m" + i));
+                pub.expect(dev.tern.codec.packet.PubAck.class);
+                sub.expect(Publish.class);
+            }
+            String after = api().get("/api/v1/stats").body();
+            assertThat(ObservabilityHttp.number(after, "publishReceived")
+                    - ObservabilityHttp.number(before.body(), "publishReceived")).isEqualTo(5);
+            assertThat(ObservabilityHttp.number(after, "publishSent")
+                    - ObservabilityHttp.number(before.body(), "publishSent")).isEqualTo(5);
+            assertThat(ObservabilityHttp.number(after, "clientsConnected")).isGreaterThanOrEqualTo(2);
+            assertThat(ObservabilityHttp.number(after, "time")).isGreaterThanOrEqualTo(
+                    ObservabilityHttp.number(before.body(), "time"));
+        }
+        assertError(ObservabilityHttp.bearer(broker.tern().httpAddress(), null).get("/api/v1/stats"), 401, null);
+        assertError(api().post("/api/v1/stats", "{}"), 405, null);
     }
 
     @Test
@@ -284,6 +313,7 @@ class AdminApiTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("\"openapi\": \"3.0.3\"", "\"/broker\"", "\"/clients\"",
                 "\"/clients/{clientId}\"", "\"/sessions\"", "\"/sessions/{clientId}\"", "\"/subscriptions\"",
-                "\"/retained\"", "\"/retained/{topic}\"", "\"/publish\"", "\"/reload\"", "\"bearer\"", "\"basic\"");
+                "\"/retained\"", "\"/retained/{topic}\"", "\"/publish\"", "\"/reload\"", "\"/stats\"", "\"bearer\"",
+                "\"basic\"");
     }
 }

@@ -500,7 +500,7 @@ public final class Broker {
             session.shard.sessions.remove(session.clientId);
         }
         if (will != null) {
-            publish(will, null, null, session.shard);
+            publishWill(will, session.shard);
         }
         LOG.debug("session {} ended", session.clientId);
     }
@@ -525,7 +525,7 @@ public final class Broker {
         }
         if (will != null) {
             if (willDelaySeconds <= 0) {
-                publish(will, null, null, session.shard);
+                publishWill(will, session.shard);
             } else {
                 session.pendingWill = will;
                 long delayMs = Math.min(willDelaySeconds, expiry) * 1000L;
@@ -541,6 +541,17 @@ public final class Broker {
         }
     }
 
+    /**
+     * Publishes a will on {@code shard} (the session's). Its Message Expiry Interval starts now, when it is
+     * published [MQTT-3.1.3.2.4], not when its client connected or went away.
+     */
+    void publishWill(Message will, Shard shard) {
+        Long interval = will.properties() == null ? null : will.properties().messageExpiryInterval();
+        Message stamped = interval == null ? will : new Message(will.topic(), will.payload(), will.qos(),
+                will.retain(), will.properties(), will.publisherId(), now() + interval * 1000L);
+        publish(stamped, null, null, shard);
+    }
+
     /** Command: a will delay ran out while its session still lives. */
     record PublishDelayedWill(Broker broker, Session session) implements Runnable {
         @Override
@@ -552,7 +563,7 @@ public final class Broker {
                 if (session.stored) {
                     session.shard.journal.add(new Mutation.RemoveWill(session.clientId));
                 }
-                broker.publish(will, null, null, session.shard);
+                broker.publishWill(will, session.shard);
             }
         }
     }

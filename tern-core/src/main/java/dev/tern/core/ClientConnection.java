@@ -82,6 +82,12 @@ public final class ClientConnection {
     private Connect authenticating;
     private boolean idAssigned;
     private Will will;
+    /**
+     * The store holds this connection's will as armed ({@link dev.tern.spi.storage.PendingWill#armed}): a broker
+     * that goes down while this client is connected publishes it after its start. Every way the will is published
+     * or dropped while connected removes it ({@link #forgetStoredWill}).
+     */
+    private boolean willStored;
     private long connectSessionExpiry;
     private int clientReceiveMaximum;
     private long clientMaxPacketSize;
@@ -540,6 +546,13 @@ public final class ClientConnection {
                 session.backlog.durable = false;
                 journal.add(new dev.tern.spi.storage.Mutation.DeleteSession(session.clientId));
             }
+            if (will != null) {
+                // after the session's own writes: deleting a stored session deletes its will too
+                journal.add(new dev.tern.spi.storage.Mutation.PutWill(dev.tern.spi.storage.PendingWill.armed(
+                        clientId, StoredForms.will(willMessage()),
+                        Math.min(will.delayInterval(), connectSessionExpiry) * 1000L)));
+                willStored = true;
+            }
             journal.afterDurable(this::completeConnect);
         });
     }
@@ -557,6 +570,7 @@ public final class ClientConnection {
             }
             state = State.CLOSED;
             parked.clear();
+            forgetStoredWill();
             broker.sessionOffline(session, null, 0);
             return;
         }
@@ -602,6 +616,7 @@ public final class ClientConnection {
         state = State.CLOSED;
         parked.clear();
         session.connecting = null;
+        forgetStoredWill();
         connection.close();
     }
 
@@ -1201,9 +1216,10 @@ public final class ClientConnection {
             connection.close();
         }
         stopTimers();
+        forgetStoredWill(); // before the new connection stores its own
         // the will goes out unless the session resumes before a will delay runs out
         if (will != null && (newCleanStart || will.delayInterval() == 0)) {
-            broker.publish(willMessage(), null, null, shard);
+            broker.publishWill(willMessage(), shard);
         }
         will = null;
         session.connection = null;
@@ -1230,6 +1246,10 @@ public final class ClientConnection {
 
     private void goOffline(boolean publishWill) {
         stopTimers();
+        if (!broker.isShuttingDown()) {
+            // at shutdown the armed will stays: the next start publishes it unless the client returns in time
+            forgetStoredWill();
+        }
         if (session == null || session.connection != this) {
             return;
         }
@@ -1244,12 +1264,19 @@ public final class ClientConnection {
         broker.sessionOffline(session, willMessage, delay);
     }
 
+    /** The will as a message; its expiry interval starts when it is published ({@link Broker#publishWill}). */
     private Message willMessage() {
-        PublishProperties props = will.properties();
-        Long expiry = props.messageExpiryInterval();
-        long now = broker.now();
-        return new Message(will.topic(), will.payload(), will.qos(), will.retain(), props, clientId,
-                expiry == null ? 0 : now + expiry * 1000L);
+        return new Message(will.topic(), will.payload(), will.qos(), will.retain(), will.properties(), clientId, 0);
+    }
+
+    /** The will is published or dropped now: the store's armed copy goes (in the batch that publishes it). */
+    private void forgetStoredWill() {
+        if (willStored) {
+            willStored = false;
+            if (shard.journal != null) {
+                shard.journal.add(new dev.tern.spi.storage.Mutation.RemoveWill(clientId));
+            }
+        }
     }
 
     private void stopTimers() {

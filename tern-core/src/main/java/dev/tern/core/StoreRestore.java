@@ -14,7 +14,8 @@ import java.util.concurrent.ExecutionException;
 /**
  * Brings back what the store holds when the broker starts, before any listener accepts: sessions with the time they
  * have left (time spent down counts), their subscriptions (routing works at once), inbound QoS 2 packet ids,
- * pending wills and retained messages. Queued messages stay in the store: each session knows only how many it has,
+ * pending wills (and the armed wills of clients that were connected: due after their delay, from now) and
+ * retained messages. Queued messages stay in the store: each session knows only how many it has,
  * and reads them back when its client returns, so start-up time and heap do not grow with what is queued.
  *
  * <p>Runs on the starting thread while the shards are idle; what it writes into a shard's maps is handed over by
@@ -115,14 +116,18 @@ final class StoreRestore {
             Message will = StoredForms.will(w.will(), w.clientId());
             Session s = restored.get(w.clientId());
             if (s == null) {
-                if (expired.contains(w.clientId())) {
+                // its session ended while the broker was down (expired, or it had none to keep: expiry 0)
+                if (expired.contains(w.clientId()) || w.isArmed()) {
                     expiredWills.put(w.clientId(), will);
                 }
+                mutations.get(broker.shardIndex(w.clientId())).add(new Mutation.RemoveWill(w.clientId()));
                 return;
             }
+            // an armed will's client was connected when the broker went down: its delay runs from now (the store
+            // keeps it armed until it is published, so another stop before then starts the delay again)
+            long dueAt = w.isArmed() ? now + w.delayMillis() : w.dueAtMillis();
             s.pendingWill = will;
-            s.willTimer = s.shard.schedule(new Broker.PublishDelayedWill(broker, s), Math.max(0,
-                    w.dueAtMillis() - now));
+            s.willTimer = s.shard.schedule(new Broker.PublishDelayedWill(broker, s), Math.max(0, dueAt - now));
             pendingWills[0]++;
         });
         expiredWills.forEach((id, will) -> wills.get(broker.shardIndex(id)).add(will));
@@ -144,7 +149,7 @@ final class StoreRestore {
                 try {
                     changes.forEach(shard.journal::add);
                     for (Message will : due) {
-                        broker.publish(will, null, null, shard);
+                        broker.publishWill(will, shard);
                     }
                     shard.journal.flush().whenComplete((v, e) -> f.complete(null));
                 } catch (RuntimeException e) {

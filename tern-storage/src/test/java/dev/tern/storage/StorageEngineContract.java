@@ -441,6 +441,22 @@ public abstract class StorageEngineContract {
         assertThat(wills).containsExactly(new PendingWill("a", new byte[] {9, 9}, 300));
     }
 
+    @Test
+    void armedWillsKeepTheirDelayAndArePendingOnceReplaced() {
+        commit(new StorageBatch().putWill(PendingWill.armed("a", new byte[] {1}, 5_000))
+                .putWill(new PendingWill("b", new byte[] {2}, 200)));
+        List<PendingWill> wills = new ArrayList<>();
+        store.forEachPendingWill(wills::add);
+        assertThat(wills).containsExactlyInAnyOrder(PendingWill.armed("a", new byte[] {1}, 5_000),
+                new PendingWill("b", new byte[] {2}, 200));
+        assertThat(wills.get(0).isArmed()).isTrue();
+        commit(new StorageBatch().putWill(new PendingWill("a", new byte[] {1}, 700)));
+        wills.clear();
+        store.forEachPendingWill(wills::add);
+        assertThat(wills).filteredOn(w -> w.clientId().equals("a"))
+                .containsExactly(new PendingWill("a", new byte[] {1}, 700));
+    }
+
     // ---- expiry of messages ----
 
     @Test

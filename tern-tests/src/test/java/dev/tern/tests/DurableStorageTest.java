@@ -277,6 +277,76 @@ class DurableStorageTest {
     }
 
     @Test
+    @DisplayName("the wills of clients connected when the broker stopped are published after it starts, once; "
+            + "wills already published or dropped are not")
+    void willsOfConnectedClientsArePublishedAfterRestart() {
+        int port = start();
+        try (RawMqttClient sub = persistentSubscriber(port, "ds-armed-sub", "ds/armed/#", 1)) {
+            sub.send(Disconnect.NORMAL);
+        }
+        // connected through the stop: a clean v5 session (expiry 0) and a persistent 3.1.1 one
+        RawMqttClient clean = Raw.connected(port, ConnectBuilder.v5("ds-armed-clean")
+                .will("ds/armed/clean", "clean gone", 1, false));
+        RawMqttClient persistent = Raw.connected(port, ConnectBuilder.v311("ds-armed-v3").cleanStart(false)
+                .will("ds/armed/v3", "v3 gone", 1, false));
+        // said goodbye: no will
+        try (RawMqttClient polite = Raw.connected(port, ConnectBuilder.v5("ds-armed-polite")
+                .will("ds/armed/polite", "polite gone", 1, false))) {
+            polite.send(Disconnect.NORMAL);
+        }
+        // lost before the stop: its will goes out now, and not a second time after the restart
+        RawMqttClient lost = Raw.connected(port, ConnectBuilder.v5("ds-armed-lost")
+                .will("ds/armed/lost", "lost gone", 1, false));
+        lost.close();
+        dev.tern.tests.support.Brokers.awaitOffline(new BrokerHandle(), "ds-armed-lost");
+
+        port = restart();
+        clean.close();
+        persistent.close();
+        try (RawMqttClient sub = Raw.connected(port, ConnectBuilder.v5("ds-armed-sub").cleanStart(false)
+                .sessionExpiry(3600))) {
+            List<String> got = receive(sub, 3);
+            assertThat(got).containsExactlyInAnyOrder("lost gone", "clean gone", "v3 gone");
+            sub.expectNothing(Raw.SHORT);
+        }
+        port = restart();
+        try (RawMqttClient sub = Raw.connected(port, ConnectBuilder.v5("ds-armed-sub").cleanStart(false)
+                .sessionExpiry(3600))) {
+            sub.expectNothing(Raw.SHORT);
+        }
+    }
+
+    @Test
+    @DisplayName("an armed will waits for its delay after the restart, and a client that returns in time cancels it; "
+            + "its expiry interval starts when it is published")
+    void armedWillHonoursItsDelayAfterRestart() {
+        int port = start();
+        PublishProperties expiring = new PublishProperties(null, 60L, null, null, null, null, List.of(), List.of());
+        RawMqttClient returning = Raw.connected(port, ConnectBuilder.v5("ds-delay-back").cleanStart(false)
+                .sessionExpiry(3600).will("ds/delay/back", "back gone", 1, false, 3, PublishProperties.EMPTY));
+        RawMqttClient away = Raw.connected(port, ConnectBuilder.v5("ds-delay-away").cleanStart(false)
+                .sessionExpiry(3600).will("ds/delay/away", "away gone", 1, false, 1, expiring));
+        port = restart();
+        returning.close();
+        away.close();
+        long started = System.nanoTime();
+        try (RawMqttClient sub = Raw.connected(port, ConnectBuilder.v5("ds-delay-sub"));
+             RawMqttClient back = Raw.connected(port, ConnectBuilder.v5("ds-delay-back").cleanStart(false)
+                     .sessionExpiry(3600))) {
+            sub.subscribe("ds/delay/#", 1);
+            Publish will = sub.expect(Publish.class, Duration.ofSeconds(5));
+            assertThat(Raw.text(will.payload())).isEqualTo("away gone");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not before its delay")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+            assertThat(will.properties().messageExpiryInterval()).as("expiry counted from publication")
+                    .isBetween(55L, 60L);
+            sub.send(PubAck.of(will.packetId()));
+            sub.expectNothing(Duration.ofSeconds(3)); // ds-delay-back came back within its 3 s
+            back.send(Disconnect.NORMAL);
+        }
+    }
+
+    @Test
     @DisplayName("a clean start deletes the stored session: nothing of it comes back after a restart")
     void cleanStartDeletesStoredSession() {
         int port = start();

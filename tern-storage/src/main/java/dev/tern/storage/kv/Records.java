@@ -144,12 +144,25 @@ public final class Records {
         return DeliveryState.values()[v[11]];
     }
 
+    /** Format of an armed will: {@link #V1}'s fields and then the delay. */
+    static final byte WILL_ARMED_V1 = 2;
+
     public static byte[] encodeWill(PendingWill w) {
+        if (w.isArmed()) {
+            return ByteBuffer.allocate(1 + 8 + 8 + 4 + w.will().length).put(WILL_ARMED_V1).putLong(w.dueAtMillis())
+                    .putLong(w.delayMillis()).putInt(w.will().length).put(w.will()).array();
+        }
         return ByteBuffer.allocate(1 + 8 + 4 + w.will().length).put(V1).putLong(w.dueAtMillis())
                 .putInt(w.will().length).put(w.will()).array();
     }
 
     public static PendingWill decodeWill(String clientId, byte[] v) {
+        if (v.length > 0 && v[0] == WILL_ARMED_V1) {
+            ByteBuffer b = ByteBuffer.wrap(v, 1, v.length - 1);
+            long due = b.getLong();
+            long delay = b.getLong();
+            return new PendingWill(clientId, getBytes(b), due, delay);
+        }
         ByteBuffer b = open(v);
         long due = b.getLong();
         return new PendingWill(clientId, getBytes(b), due);

@@ -94,6 +94,7 @@ final class EnvOverrides {
             case "limits" -> ConfigLoader.LIMITS_KEYS;
             case "storage" -> ConfigLoader.STORAGE_KEYS;
             case "http" -> ConfigLoader.HTTP_KEYS;
+            case "log" -> ConfigLoader.LOG_KEYS;
             default -> throw unknown(name, "'" + section.key + "' has no keys to set");
         };
         Match key = match(tokens, section.next, keys, name);
@@ -184,9 +185,27 @@ final class EnvOverrides {
                 DumperOptions.ScalarStyle.PLAIN), value));
     }
 
-    /** A scalar typed as YAML would type it, or a flow list {@code [a, b]} of such scalars. */
+    /**
+     * A scalar typed as YAML would type it, a flow list {@code [a, b]} of such scalars, or a flow mapping
+     * {@code {dev.tern.core: debug}} of such scalars (for {@code log.levels}).
+     */
     private static Node valueNode(String value, Mark mark) {
         String v = value.strip();
+        if (v.startsWith("{") && v.endsWith("}")) {
+            Node parsed;
+            try {
+                parsed = new Yaml(new LoaderOptions()).compose(new StringReader(v));
+            } catch (org.yaml.snakeyaml.error.YAMLException e) {
+                return scalar(v, mark); // reported by the loader as a wrong value
+            }
+            if (parsed instanceof MappingNode m) {
+                List<NodeTuple> tuples = new ArrayList<>();
+                for (NodeTuple t : m.getValue()) {
+                    tuples.add(new NodeTuple(scalar(text(t.getKeyNode()), mark), scalar(text(t.getValueNode()), mark)));
+                }
+                return new MappingNode(Tag.MAP, tuples, DumperOptions.FlowStyle.FLOW);
+            }
+        }
         if (v.startsWith("[") && v.endsWith("]")) {
             Node parsed = new Yaml(new LoaderOptions()).compose(new StringReader(v));
             if (parsed instanceof SequenceNode s) {
@@ -199,6 +218,10 @@ final class EnvOverrides {
             }
         }
         return scalar(v, mark);
+    }
+
+    private static String text(Node n) {
+        return n instanceof ScalarNode sc ? sc.getValue() : n.toString();
     }
 
     private static ScalarNode scalar(String text, Mark mark) {

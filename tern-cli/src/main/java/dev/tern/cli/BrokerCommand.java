@@ -188,7 +188,8 @@ public final class BrokerCommand implements Callable<Integer> {
     java.util.Map<String, String> environment = System.getenv();
 
     private boolean hasEnvironmentSettings() {
-        return environment.keySet().stream().anyMatch(k -> k.startsWith("TERN_") && !k.equals("TERN_JAVA_OPTS"));
+        return environment.keySet().stream().anyMatch(k -> k.startsWith("TERN_") && !k.equals("TERN_JAVA_OPTS")
+                && !k.equals("TERN_TOKEN"));
     }
 
     /** Builds and starts the broker. */

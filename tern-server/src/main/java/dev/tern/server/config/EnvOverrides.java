@@ -28,20 +28,26 @@ import org.yaml.snakeyaml.resolver.Resolver;
  *
  * <p>The values go into the YAML tree before it is read, so they are validated exactly like the file, and an
  * error names the variable. A {@code TERN_} variable that names no setting is an error too (a typo must not be
- * ignored), except the launcher's own {@code TERN_JAVA_OPTS}.
+ * ignored), except the launcher's own {@code TERN_JAVA_OPTS} and {@code tern ctl}'s {@code TERN_TOKEN}.
  */
 final class EnvOverrides {
     static final String PREFIX = "TERN_";
-    private static final Set<String> NOT_SETTINGS = Set.of("TERN_JAVA_OPTS");
+    /** The launcher's JVM options, and {@code tern ctl}'s token: variables of the tools, not settings. */
+    private static final Set<String> NOT_SETTINGS = Set.of("TERN_JAVA_OPTS", "TERN_TOKEN");
 
     private EnvOverrides() {
+    }
+
+    /** Whether a TERN_ variable is a tool's own rather than a setting. */
+    private static boolean isSetting(String name) {
+        return name.startsWith(PREFIX) && !NOT_SETTINGS.contains(name);
     }
 
     /** The TERN_ variables of an environment that are settings, sorted for a stable order. */
     static Map<String, String> settings(Map<String, String> env) {
         Map<String, String> out = new TreeMap<>();
         env.forEach((k, v) -> {
-            if (k.startsWith(PREFIX) && !NOT_SETTINGS.contains(k)) {
+            if (isSetting(k)) {
                 out.put(k, v);
             }
         });

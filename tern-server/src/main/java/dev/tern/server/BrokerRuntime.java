@@ -35,6 +35,8 @@ final class BrokerRuntime {
 
     /** How often the certificate, key, CA and CRL files of TLS listeners are checked for changes. */
     static final Duration TLS_POLL_INTERVAL = Duration.ofSeconds(2);
+    /** How long an HTTPS client of the HTTP listener may take for its TLS handshake. */
+    static final Duration HTTP_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private final BrokerConfig config;
     private EventLoops loops;
@@ -54,7 +56,8 @@ final class BrokerRuntime {
     /** $SYS topics, metrics and the admin HTTP API; started after the listeners, stopped first. */
     private dev.tern.observability.Observability observability;
 
-    private record NamedTls(String listener, ServerTls tls) {
+    /** @param label names it in logs and errors: "listener tls 0.0.0.0:8883", "http.tls" */
+    private record NamedTls(String label, ServerTls tls) {
     }
 
     BrokerRuntime(BrokerConfig config) {
@@ -99,7 +102,7 @@ final class BrokerRuntime {
                             lc.aclFile() != null ? "ACL file " + lc.aclFile() : "");
                 }
                 if (serverTls != null) {
-                    tls.add(new NamedTls(listener.name(), serverTls));
+                    tls.add(new NamedTls("listener " + listener.name(), serverTls));
                     LOG.info("listener {}: {}", listener.name(), serverTls.describe());
                     serverTls.warnings().forEach(w -> LOG.warn("listener {}: {}", listener.name(), w));
                 }
@@ -182,13 +185,13 @@ final class BrokerRuntime {
 
     private static void logTlsReload(NamedTls t, Optional<String> error) {
         if (error.isPresent()) {
-            LOG.warn("listener {}: new TLS files refused: {}", t.listener(), error.get());
+            LOG.warn("{}: new TLS files refused: {}", t.label(), error.get());
         } else {
             X509Certificate cert = t.tls().certificate();
-            LOG.info("listener {}: reloaded TLS files; certificate {} serial {} valid until {}", t.listener(),
+            LOG.info("{}: reloaded TLS files; certificate {} serial {} valid until {}", t.label(),
                     cert.getSubjectX500Principal().getName(), cert.getSerialNumber().toString(16),
                     cert.getNotAfter().toInstant());
-            t.tls().warnings().forEach(w -> LOG.warn("listener {}: {}", t.listener(), w));
+            t.tls().warnings().forEach(w -> LOG.warn("{}: {}", t.label(), w));
         }
     }
 
@@ -218,7 +221,7 @@ final class BrokerRuntime {
         for (NamedTls t : tls) {
             Optional<String> error = t.tls().reload();
             logTlsReload(t, error);
-            error.ifPresent(e -> errors.add("listener " + t.listener() + ": " + e));
+            error.ifPresent(e -> errors.add(t.label() + ": " + e));
         }
         return errors;
     }
@@ -234,7 +237,8 @@ final class BrokerRuntime {
     private void startObservability() {
         dev.tern.server.config.HttpConfig h = config.http();
         dev.tern.observability.HttpSettings settings = h.enabled()
-                ? new dev.tern.observability.HttpSettings(h.host(), h.port(), h.token(), h.admins(), h.allowAnonymous())
+                ? new dev.tern.observability.HttpSettings(h.host(), h.port(), h.token(), h.admins(), h.allowAnonymous(),
+                        httpTls(h))
                 : null;
         dev.tern.observability.BrokerControl control = new dev.tern.observability.BrokerControl() {
             @Override
@@ -264,6 +268,36 @@ final class BrokerRuntime {
                     h.host(), h.port(), cause.getMessage());
             observability = dev.tern.observability.Observability.start(broker, null, config.sysInterval(), control);
         }
+    }
+
+    /**
+     * HTTPS of the HTTP listener ({@code http.tls}), or null: its files are loaded now (an unusable one stops the
+     * start naming {@code http.tls}), then watched and reloaded like a TLS listener's.
+     */
+    private dev.tern.observability.HttpTls httpTls(dev.tern.server.config.HttpConfig h) {
+        if (h.tls() == null) {
+            return null;
+        }
+        ServerTls serverTls;
+        try {
+            serverTls = ServerTls.create(h.tls().settings());
+        } catch (TlsFileException e) {
+            throw new IllegalArgumentException("http.tls" + (e.key() != null ? "." + e.key() : "") + ": "
+                    + e.getMessage(), e);
+        }
+        tls.add(new NamedTls("http.tls", serverTls));
+        serverTls.warnings().forEach(w -> LOG.warn("http.tls: {}", w));
+        return new dev.tern.observability.HttpTls() {
+            @Override
+            public io.netty.handler.ssl.SslHandler newHandler(io.netty.buffer.ByteBufAllocator alloc) {
+                return serverTls.newHandler(alloc, HTTP_HANDSHAKE_TIMEOUT);
+            }
+
+            @Override
+            public String describe() {
+                return serverTls.describe();
+            }
+        };
     }
 
     /** $SYS, metrics and admin API; null before start. */

@@ -66,7 +66,10 @@ public final class ConfigLoader {
             "max-topic-levels", "max-subscriptions-per-client", "publish-rate", "publish-bytes-rate",
             "failed-auth-delay", "failed-auth-max-delay");
     static final List<String> STORAGE_KEYS = List.of("engine", "dir", "sync");
-    static final List<String> HTTP_KEYS = List.of("enabled", "bind", "token", "admins", "allow-anonymous");
+    static final List<String> HTTP_KEYS = List.of("enabled", "bind", "token", "admins", "allow-anonymous", "tls");
+    /** http.tls: a server certificate; client certificates are not asked for on the HTTP listener. */
+    static final List<String> HTTP_TLS_KEYS = List.of("cert", "key", "key-password", "protocols", "ciphers",
+            "provider");
     static final List<String> LOG_KEYS = List.of("level", "levels", "format");
 
     /** Connections a second; more than this is no limit in practice. */
@@ -292,7 +295,12 @@ public final class ConfigLoader {
 
     /** The tls section of a listener; its files are loaded and checked (and a TLS context built) here. */
     private TlsConfig tls(Section listener) {
-        Section t = listener.section("tls", TLS_KEYS);
+        return tls(listener, TLS_KEYS);
+    }
+
+    /** A tls section with the keys {@code allowed} ({@code listeners[i].tls} or {@code http.tls}). */
+    private TlsConfig tls(Section listener, List<String> allowed) {
+        Section t = listener.section("tls", allowed);
         Node at = listener.keyNode("tls");
         for (String required : List.of("cert", "key")) {
             if (!t.has(required)) {
@@ -616,7 +624,11 @@ public final class ConfigLoader {
                     + "http.bind is a loopback address (127.0.0.1, ::1, localhost), not " + host
                     + "; use http.token or http.admins");
         }
-        return new HttpConfig(enabled, host, port, token, admins, anonymous, true);
+        TlsConfig tls = null;
+        if (s.has("tls") && !isNull(s.value("tls"))) {
+            tls = tls(s, HTTP_TLS_KEYS);
+        }
+        return new HttpConfig(enabled, host, port, token, admins, anonymous, true, tls);
     }
 
     /** {@code log:}: the root level, levels by logger name, the format. */

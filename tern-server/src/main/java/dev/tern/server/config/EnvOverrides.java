@@ -88,6 +88,12 @@ final class EnvOverrides {
             }
             return;
         }
+        if (section.key.equals("http") && section.next < tokens.size() && tokens.get(section.next).equals("tls")) {
+            Match tlsKey = match(tokens, section.next + 1, ConfigLoader.HTTP_TLS_KEYS, name);
+            end(tlsKey, tokens, name);
+            put(mapping(mapping(top, "http"), "tls"), tlsKey.key, valueNode(value, mark));
+            return;
+        }
         if (section.key.equals("auth") && section.next < tokens.size() && tokens.get(section.next).equals("jwt")) {
             Match jwtKey = match(tokens, section.next + 1, ConfigLoader.JWT_KEYS, name);
             end(jwtKey, tokens, name);

@@ -117,7 +117,8 @@ public final class BrokerCommand implements Callable<Integer> {
         document.notes().forEach(LOG::warn);
         Tern tern;
         try {
-            tern = start(effective);
+            tern = start(Tern.builder().config(effective).reloadFrom(() -> resolve().broker())
+                    .logControl(LogSetup::apply));
         } catch (RuntimeException e) {
             String message = bindFailure(e, effective.listeners());
             if (message == null && e.getCause() instanceof dev.tern.spi.storage.StorageException) {
@@ -194,7 +195,12 @@ public final class BrokerCommand implements Callable<Integer> {
 
     /** Builds and starts the broker. */
     static Tern start(BrokerConfig effective) {
-        Tern tern = Tern.builder().config(effective).build();
+        return start(Tern.builder().config(effective));
+    }
+
+    /** Builds and starts the broker; closes it again when the start fails. */
+    static Tern start(Tern.Builder builder) {
+        Tern tern = builder.build();
         try {
             tern.start();
         } catch (RuntimeException e) {

@@ -103,6 +103,65 @@ class LogConfigProcessTest {
         }
     }
 
+    @Test
+    void sighupAppliesNewLevelsAndFormatAndConnectedClientsStay() throws Exception {
+        Path file = config("""
+                log:
+                  levels: {dev.tern.core: warn}
+                  format: json
+                """);
+        try (BrokerProcess broker = BrokerProcess.start("-c", file.toString())) {
+            int port = port(broker.await("ready: listeners"));
+            try (Socket first = connected(port, "log-first")) {
+                Files.writeString(file, Files.readString(file).replace("levels: {dev.tern.core: warn}",
+                        "levels: {dev.tern.core: info}").replace("format: json", "format: text")
+                        + "limits:\n  max-connections: 50\n");
+                broker.hangUp();
+                String applied = broker.await("reload: log.format: json -> text");
+                assertThat(json(applied).get("level").getAsString()).as("logged before the switch").isEqualTo("INFO");
+                assertThat(broker.lines()).anyMatch(l -> l.contains("reload: limits.max-connections: 0 -> 50"))
+                        .anyMatch(l -> l.contains("reload: log.levels.dev.tern.core: warn -> info"))
+                        .noneMatch(l -> l.contains("log-first connected"));
+                try (Socket second = connected(port, "log-second")) {
+                    String line = broker.await("client log-second connected from");
+                    assertThat(line).matches(TIMESTAMP.pattern()
+                            + " INFO  \\[\\S+] dev\\.tern\\.core\\.ClientConnection - client log-second connected.*");
+                }
+                assertPingAnswered(first);
+            }
+
+            // an error in the file: refused whole, named with its line; the levels in force stay
+            Files.writeString(file, Files.readString(file).replace("format: text", "format: xml"));
+            broker.hangUp();
+            String refused = broker.await("reload refused");
+            assertThat(refused).contains("WARN", "the configuration in force stays: " + file
+                    + ":10: log.format: expected one of text, json, got 'xml'");
+            try (Socket third = connected(port, "log-third")) {
+                assertThat(broker.await("client log-third connected from")).doesNotStartWith("{");
+            }
+        }
+    }
+
+    /** An MQTT 3.1.1 client, connected (CONNACK read); the socket stays open. */
+    static Socket connected(int port, String clientId) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout(10_000);
+        byte[] id = clientId.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.io.ByteArrayOutputStream connect = new java.io.ByteArrayOutputStream();
+        connect.writeBytes(new byte[] {0x10, (byte) (12 + id.length), 0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 60,
+            0, (byte) id.length});
+        connect.writeBytes(id);
+        socket.getOutputStream().write(connect.toByteArray());
+        assertThat(new DataInputStream(socket.getInputStream()).readNBytes(4)).containsExactly(0x20, 2, 0, 0);
+        return socket;
+    }
+
+    /** PINGREQ, and PINGRESP back: the connection is still open. */
+    static void assertPingAnswered(Socket socket) throws IOException {
+        socket.getOutputStream().write(new byte[] {(byte) 0xC0, 0});
+        assertThat(new DataInputStream(socket.getInputStream()).readNBytes(2)).containsExactly(0xD0, 0);
+    }
+
     /** An MQTT 3.1.1 client that subscribes to a filter with '#' in the middle: refused with SUBACK 0x80. */
     static void subscribeToAnInvalidFilter(int port, String clientId) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {

@@ -10,6 +10,6 @@ public interface BrokerControl {
     /** The bound MQTT listeners, e.g. "tcp 127.0.0.1:1883". */
     List<String> listeners();
 
-    /** Re-reads what can change at run time; returns one line per refused file (empty: all good). */
-    List<String> reload();
+    /** Re-reads what can change at run time: the configuration and the files it names. */
+    ReloadReport reload();
 }

@@ -39,6 +39,11 @@ final class BrokerRuntime {
     static final Duration HTTP_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private final BrokerConfig config;
+    /** Reads the configuration again at a reload; null: a reload re-reads only files. */
+    private final ConfigSource source;
+    private final LogControl logControl;
+    /** The configuration in force: {@link #config} with what reloads changed at run time. */
+    private volatile BrokerConfig inForce;
     private EventLoops loops;
     private Security security;
     /** limits.max-connections, shared by every listener. */
@@ -61,7 +66,14 @@ final class BrokerRuntime {
     }
 
     BrokerRuntime(BrokerConfig config) {
+        this(config, null, null);
+    }
+
+    BrokerRuntime(BrokerConfig config, ConfigSource source, LogControl logControl) {
         this.config = config;
+        this.source = source;
+        this.logControl = logControl;
+        this.inForce = config;
     }
 
     synchronized void start() {
@@ -87,10 +99,7 @@ final class BrokerRuntime {
                     default -> throw new IllegalArgumentException("listener " + lc.describe() + ": unknown type '"
                             + lc.type() + "' (tcp, tls, ws or wss)");
                 };
-                ListenerSettings ls = new ListenerSettings(lc.type(), lc.host(), lc.port(),
-                        config.mqtt().maxPacketSize(), config.limits().connectTimeout(), lc.maxConnections(),
-                        ListenerConfig.isWebSocket(lc.type()) ? lc.path() : null, lc.proxyProtocol(),
-                        lc.maxConnectionRate(), lc.maxConnectionRatePerAddress());
+                ListenerSettings ls = listenerSettings(lc, config);
                 TcpListener listener = new TcpListener(loops, broker, ls, serverTls, connectionBudget);
                 ports.add(listener.bind());
                 listeners.add(listener);
@@ -156,14 +165,21 @@ final class BrokerRuntime {
         }
     }
 
-    /**
-     * Loads the files of a tls or wss listener; a file that cannot be used stops the start with a message naming
-     * it.
-     */
+    /** What the transport needs of a listener of {@code c}. */
+    private static ListenerSettings listenerSettings(ListenerConfig lc, BrokerConfig c) {
+        return new ListenerSettings(lc.type(), lc.host(), lc.port(), c.mqtt().maxPacketSize(),
+                c.limits().connectTimeout(), lc.maxConnections(), ListenerConfig.isWebSocket(lc.type()) ? lc.path()
+                        : null, lc.proxyProtocol(), lc.maxConnectionRate(), lc.maxConnectionRatePerAddress());
+    }
+
     private static String rateText(int perSecond) {
         return perSecond == 0 ? "any number" : Integer.toString(perSecond);
     }
 
+    /**
+     * Loads the files of a tls or wss listener; a file that cannot be used stops the start with a message naming
+     * it.
+     */
     private ServerTls tlsOf(ListenerConfig lc) {
         if (lc.tls() == null) {
             throw new IllegalArgumentException("listener " + lc.describe() + ": a " + lc.type() + " listener needs "
@@ -209,13 +225,33 @@ final class BrokerRuntime {
     }
 
     /**
-     * Re-reads what can change at run time: the password and ACL files, and the certificate, key, CA and CRL
-     * files of TLS listeners (new connections get the new certificates; open ones are not touched). Returns the
-     * errors of refused files, whose previous versions stay in force.
+     * Re-reads what can change at run time: the configuration (with a {@link ConfigSource}), whose run-time
+     * settings are applied (see {@link ConfigChanges}), then the password, ACL, JWT and SCRAM files and the
+     * certificate, key, CA and CRL files of the TLS listeners (new connections get the new certificates; open ones
+     * are not touched). A configuration with an error is refused whole: nothing is reloaded. A file that does not
+     * load is refused and its previous version stays in force.
      */
-    synchronized List<String> reload() {
+    synchronized dev.tern.observability.ReloadReport reload() {
         if (security == null) {
             throw new IllegalStateException("not started");
+        }
+        List<String> applied = List.of();
+        List<String> needsRestart = List.of();
+        if (source != null) {
+            BrokerConfig read;
+            try {
+                read = source.read();
+            } catch (RuntimeException e) {
+                LOG.warn("reload refused, the configuration in force stays: {}", e.getMessage());
+                return dev.tern.observability.ReloadReport.ofErrors(List.of(String.valueOf(e.getMessage())));
+            }
+            ConfigChanges changes = ConfigChanges.between(inForce, read);
+            changes.applied().forEach(line -> LOG.info("reload: {}", line));
+            changes.needsRestart().forEach(line -> LOG.warn("reload: {}", line));
+            apply(changes.inForce(), changes.changedLog());
+            inForce = changes.inForce();
+            applied = changes.applied();
+            needsRestart = changes.needsRestart();
         }
         List<String> errors = new ArrayList<>(security.reload());
         for (NamedTls t : tls) {
@@ -223,7 +259,32 @@ final class BrokerRuntime {
             logTlsReload(t, error);
             error.ifPresent(e -> errors.add(t.label() + ": " + e));
         }
-        return errors;
+        return new dev.tern.observability.ReloadReport(applied, needsRestart, errors);
+    }
+
+    /**
+     * Puts the run-time settings of {@code next} in force: the core's MQTT settings and per-client limits, the
+     * connection budget, each listener's limits and anonymous rule (for connections accepted from now on), and
+     * the log section.
+     */
+    private void apply(BrokerConfig next, boolean logChanged) {
+        broker.update(next.mqtt(), next.limits().client(), next.limits().connectTimeout());
+        connectionBudget.max(next.limits().maxConnections());
+        for (int i = 0; i < listeners.size(); i++) {
+            ListenerConfig lc = next.listeners().get(i);
+            TcpListener listener = listeners.get(i);
+            listener.update(listenerSettings(lc, next));
+            boolean anonymous = lc.allowAnonymous() != null ? lc.allowAnonymous() : next.auth().allowAnonymous();
+            security.anonymous().register(listener.name(), anonymous);
+        }
+        if (logChanged && logControl != null) {
+            logControl.apply(next.log()).forEach(LOG::warn);
+        }
+    }
+
+    /** The configuration in force. */
+    BrokerConfig configInForce() {
+        return inForce;
     }
 
     synchronized List<Integer> boundPorts() {
@@ -252,7 +313,7 @@ final class BrokerRuntime {
             }
 
             @Override
-            public List<String> reload() {
+            public dev.tern.observability.ReloadReport reload() {
                 return BrokerRuntime.this.reload();
             }
         };

@@ -47,7 +47,7 @@ public final class TernCommand implements Callable<Integer> {
     }
 
     /** {@code tern --version}. */
-    public static final class Version implements IVersionProvider {
+    static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {

@@ -249,6 +249,11 @@ class CtlCommandTest {
         CtlRun unknown = CtlRun.of("ctl", "frobnicate");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("Unmatched argument at index 1: 'frobnicate'");
+        CtlRun help = CtlRun.of("ctl", "kick", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).startsWith("Usage: tern ctl kick ").contains("--url=URL", "--token=TOKEN", "--cafile");
+        assertThat(CtlRun.of("ctl", "--help").out()).contains("clients", "kick", "sessions", "session", "retained",
+                "reload", "stats", "publish", "Exit codes: 0 ok;");
         CtlRun bare = CtlRun.of("ctl");
         assertThat(bare.exitCode()).isEqualTo(2);
         assertThat(bare.err()).startsWith("tern ctl: missing command");

@@ -15,15 +15,13 @@ import picocli.CommandLine.Spec;
  * accepted before or after the subcommand ({@code tern ctl --url ... clients} or {@code tern ctl clients --url ...}).
  */
 @Command(name = "ctl",
-        mixinStandardHelpOptions = true,
-        versionProvider = dev.tern.cli.TernCommand.Version.class,
         sortOptions = false,
         description = {"Control a running broker through its HTTP admin API: list and kick clients, end sessions, "
                 + "read and delete retained messages, reload the configuration, show statistics.",
             "Example: tern ctl --token $T clients --username sensor"},
         subcommands = {ClientCommands.Clients.class, ClientCommands.Kick.class, SessionCommands.Sessions.class,
             SessionCommands.Session.class, RetainedCommands.Retained.class, ReloadCommand.class, StatsCommand.class,
-            PublishCommand.class, CommandLine.HelpCommand.class},
+            PublishCommand.class},
         footerHeading = "%n",
         footer = {"Credentials: --token (or the TERN_TOKEN environment variable) for http.token, -u user:password for "
                 + "a user of http.admins.",
@@ -57,6 +55,10 @@ public final class CtlCommand implements Callable<Integer> {
     @Option(names = "--insecure", scope = ScopeType.INHERIT,
             description = "https: do not check the broker's certificate at all (like curl -k); for tests only.")
     boolean insecure;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
+            description = "Show this help and exit.")
+    boolean help;
 
     /** Where TERN_TOKEN is read from (tests replace it). */
     Map<String, String> environment = System.getenv();

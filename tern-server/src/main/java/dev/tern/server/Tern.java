@@ -170,20 +170,25 @@ public final class Tern implements AutoCloseable {
         }
 
         public Tern build() {
-            BrokerConfig effective = config;
-            if (port != null || bind != null) {
-                List<ListenerConfig> listeners = new java.util.ArrayList<>(config.listeners());
-                ListenerConfig first = listeners.isEmpty() ? ListenerConfig.tcp("127.0.0.1", 1883) : listeners.get(0);
-                ListenerConfig changed = first.withAddress(bind != null ? bind : first.host(),
-                        port != null ? port : first.port());
-                if (listeners.isEmpty()) {
-                    listeners.add(changed);
-                } else {
-                    listeners.set(0, changed);
-                }
-                effective = config.withListeners(listeners);
+            // port() and bind() apply to what a reload reads too, so that they are not taken for a changed address
+            ConfigSource reloaded = source == null ? null : () -> withFirstListener(source.read());
+            return new Tern(withFirstListener(config), reloaded, logControl);
+        }
+
+        private BrokerConfig withFirstListener(BrokerConfig c) {
+            if (port == null && bind == null) {
+                return c;
             }
-            return new Tern(effective, source, logControl);
+            List<ListenerConfig> listeners = new java.util.ArrayList<>(c.listeners());
+            ListenerConfig first = listeners.isEmpty() ? ListenerConfig.tcp("127.0.0.1", 1883) : listeners.get(0);
+            ListenerConfig changed = first.withAddress(bind != null ? bind : first.host(),
+                    port != null ? port : first.port());
+            if (listeners.isEmpty()) {
+                listeners.add(changed);
+            } else {
+                listeners.set(0, changed);
+            }
+            return c.withListeners(listeners);
         }
     }
 }

@@ -246,4 +246,20 @@ class ConfigReloadTest {
             assertConnected(a);
         }
     }
+
+    @Test
+    @DisplayName("the builder's port() applies to what a reload reads too: not a changed address")
+    void builderPortIsNoChange() throws Exception {
+        Path other = dir.resolve("fixed-port.yaml");
+        Files.writeString(other, "listeners:\n  - bind: 127.0.0.1:1883\nstorage:\n  engine: memory\n"
+                + "http:\n  enabled: false\n");
+        try (Tern t = Tern.builder().config(ConfigLoader.load(other)).reloadFrom(() -> ConfigLoader.load(other))
+                .port(0).build()) {
+            t.start();
+            dev.tern.observability.ReloadReport report = t.reloadWithReport();
+            assertThat(report.needsRestart()).isEmpty();
+            assertThat(report.applied()).isEmpty();
+            assertThat(report.errors()).isEmpty();
+        }
+    }
 }

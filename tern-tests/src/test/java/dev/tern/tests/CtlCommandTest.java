@@ -232,7 +232,9 @@ class CtlCommandTest {
 
         CtlRun mqtt = CtlRun.of("ctl", "--url", "http://127.0.0.1:" + broker.port(), "--token", TOKEN, "clients");
         assertThat(mqtt.exitCode()).as("an MQTT port").isEqualTo(1);
-        assertThat(mqtt.err()).startsWith("Error: ");
+        assertThat(mqtt.err()).isEqualTo("Error: 127.0.0.1:" + broker.port() + " closed the connection without an "
+                + "HTTP answer: is it the broker's HTTP listener (http.bind, not an MQTT port)? If it has http.tls, use "
+                + "--url https://127.0.0.1:" + broker.port() + "\n");
 
         for (String[] args : new String[][] {
             {"ctl", "--url", "ftp://127.0.0.1:8080", "clients"},

@@ -120,8 +120,9 @@ class HttpTlsTest {
 
         CtlRun plain = CtlRun.of("ctl", "--url", "http://127.0.0.1:" + port, "--token", TOKEN, "stats");
         assertThat(plain.exitCode()).isEqualTo(1);
-        assertThat(plain.err()).isEqualTo("Error: 127.0.0.1:" + port + " closed the connection without answering: "
-                + "is it an https listener (http.tls)? Then use --url " + https() + "\n");
+        assertThat(plain.err()).isEqualTo("Error: 127.0.0.1:" + port + " closed the connection without an HTTP "
+                + "answer: is it the broker's HTTP listener (http.bind, not an MQTT port)? If it has http.tls, use --url "
+                + https() + "\n");
 
         CtlRun wrongHost = CtlRun.of("ctl", "--url", "https://localhost:" + port, "--cafile",
                 caFile.toString(), "--token", TOKEN, "stats");

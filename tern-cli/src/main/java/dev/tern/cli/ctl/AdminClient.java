@@ -312,8 +312,8 @@ final class AdminClient {
                     + "set, use --url http://" + at;
         }
         if (!https && e.getMessage() != null && e.getMessage().contains("header parser received no bytes")) {
-            return at + " closed the connection without answering: is it an https listener (http.tls)? Then use "
-                    + "--url https://" + at;
+            return at + " closed the connection without an HTTP answer: is it the broker's HTTP listener (http.bind, "
+                    + "not an MQTT port)? If it has http.tls, use --url https://" + at;
         }
         return "request to " + at + " failed: " + (e.getMessage() != null ? e.getMessage() : e.toString());
     }

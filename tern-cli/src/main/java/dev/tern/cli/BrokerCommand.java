@@ -1,5 +1,6 @@
 package dev.tern.cli;
 
+import dev.tern.cli.log.LogSetup;
 import dev.tern.server.Tern;
 import dev.tern.server.config.BrokerConfig;
 import dev.tern.server.config.ConfigDocument;
@@ -7,6 +8,7 @@ import dev.tern.server.config.ConfigException;
 import dev.tern.server.config.ConfigLoader;
 import dev.tern.server.config.HostPort;
 import dev.tern.server.config.ListenerConfig;
+import dev.tern.server.config.LogConfig;
 import dev.tern.server.config.StorageConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,7 +41,8 @@ import picocli.CommandLine.Spec;
                     + "and keeps everything in memory. It logs one line when ready; SIGTERM or Ctrl-C stops it "
                     + "gracefully (MQTT 5 clients get DISCONNECT 0x8B) and it exits 0."},
         footerHeading = "%n",
-        footer = {"Options override the config file: -p and --bind its first listener, --data storage.dir.",
+        footer = {"Options override the config file: -p and --bind its first listener, --data storage.dir, "
+                + "--in-memory storage.engine, -v and --log-format the log section.",
             "Exit codes: 0 ok, 1 cannot start (e.g. port in use), 2 wrong option or configuration."})
 public final class BrokerCommand implements Callable<Integer> {
     static final int DEFAULT_PORT = 1883;
@@ -85,12 +88,14 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "Verbose logging: DEBUG for dev.tern (connections, refused clients, protocol errors).")
     boolean verbose;
 
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "Log lines as text (default) or as one JSON object per line (log.format; also "
+                    + "TERN_LOG_FORMAT).")
+    String logFormat;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        if (verbose) {
-            Logging.verbose();
-        }
         ConfigDocument document;
         try {
             document = resolve();
@@ -108,10 +113,12 @@ public final class BrokerCommand implements Callable<Integer> {
             out.flush();
             return CommandLine.ExitCode.OK;
         }
+        LogSetup.apply(effective.log()).forEach(LOG::warn);
         document.notes().forEach(LOG::warn);
         Tern tern;
         try {
-            tern = start(effective);
+            tern = start(Tern.builder().config(effective).reloadFrom(() -> resolve().broker())
+                    .logControl(LogSetup::apply));
         } catch (RuntimeException e) {
             String message = bindFailure(e, effective.listeners());
             if (message == null && e.getCause() instanceof dev.tern.spi.storage.StorageException) {
@@ -165,6 +172,16 @@ public final class BrokerCommand implements Callable<Integer> {
             c = c.withStorage(new StorageConfig(inMemory ? "memory" : s.engine(), data != null ? data : s.dir(),
                     s.sync()));
         }
+        if (logFormat != null) {
+            String f = logFormat.strip().toLowerCase(Locale.ROOT);
+            if (!f.equals("text") && !f.equals("json")) {
+                throw new ConfigException("--log-format: expected text or json, got '" + logFormat + "'");
+            }
+            c = c.withLog(c.log().withFormat(LogConfig.Format.valueOf(f.toUpperCase(Locale.ROOT))));
+        }
+        if (verbose) {
+            c = c.withLog(c.log().withLevel("dev.tern", "debug"));
+        }
         return new ConfigDocument(c, document.httpBind(), document.sysInterval(), document.notes());
     }
 
@@ -172,12 +189,18 @@ public final class BrokerCommand implements Callable<Integer> {
     java.util.Map<String, String> environment = System.getenv();
 
     private boolean hasEnvironmentSettings() {
-        return environment.keySet().stream().anyMatch(k -> k.startsWith("TERN_") && !k.equals("TERN_JAVA_OPTS"));
+        return environment.keySet().stream().anyMatch(k -> k.startsWith("TERN_") && !k.equals("TERN_JAVA_OPTS")
+                && !k.equals("TERN_TOKEN"));
     }
 
     /** Builds and starts the broker. */
     static Tern start(BrokerConfig effective) {
-        Tern tern = Tern.builder().config(effective).build();
+        return start(Tern.builder().config(effective));
+    }
+
+    /** Builds and starts the broker; closes it again when the start fails. */
+    static Tern start(Tern.Builder builder) {
+        Tern tern = builder.build();
         try {
             tern.start();
         } catch (RuntimeException e) {

@@ -6,7 +6,8 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * SIGHUP re-reads what can change at run time (password and ACL files), as Mosquitto does; clients stay
+ * SIGHUP re-reads what can change at run time, as Mosquitto does: the configuration file (log levels and format,
+ * limits; a file with an error is refused whole) and the password, ACL, JWT, SCRAM and TLS files; clients stay
  * connected. Uses {@code sun.misc.Signal} (module jdk.unsupported, present in every JDK); where the platform
  * has no SIGHUP the broker simply runs without it.
  */
@@ -25,9 +26,9 @@ final class ReloadSignal {
     }
 
     private static void reload(Tern tern) {
-        LOG.info("SIGHUP: reloading the password and ACL files");
+        LOG.info("SIGHUP: reloading the configuration and the files it names");
         try {
-            tern.reload().forEach(error -> LOG.warn("reload refused {}", error));
+            tern.reload(); // each refusal and change is logged where it happens
         } catch (RuntimeException e) {
             LOG.warn("reload failed: {}", e.toString());
         }

@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
         versionProvider = TernCommand.Version.class,
         description = "Tern, an MQTT 3.1, 3.1.1 and 5.0 broker.",
         subcommands = {BrokerCommand.class, dev.tern.cli.client.PubCommand.class, dev.tern.cli.client.SubCommand.class,
-            BenchCommand.class, PasswdCommand.class, HelpCommand.class},
+            dev.tern.cli.ctl.CtlCommand.class, BenchCommand.class, PasswdCommand.class, HelpCommand.class},
         footerHeading = "%n",
-        footer = {"Run 'tern broker --help' for the broker's options, 'tern bench --help' for the load generator.",
+        footer = {"Run 'tern broker --help' for the broker's options, 'tern ctl --help' for the admin commands, "
+                + "'tern bench --help' for the load generator.",
             "Exit codes: 0 ok, 1 failure at run time (e.g. port in use), 2 wrong option or configuration."})
 public final class TernCommand implements Callable<Integer> {
     @Spec

@@ -1,8 +1,10 @@
 package dev.tern.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
+import dev.tern.cli.log.LogSetup;
 import dev.tern.server.Tern;
 import dev.tern.server.config.BrokerConfig;
 import dev.tern.server.config.ConfigDocument;
@@ -54,11 +56,11 @@ class BrokerCommandTest {
         CliRun run = CliRun.of("broker", "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("-p, --port=PORT", "--bind=HOST", "-c, --config=FILE", "--check-config",
-                "--in-memory", "--data=DIR", "-v, --verbose", "-h, --help", "-V, --version");
+                "--in-memory", "--data=DIR", "-v, --verbose", "--log-format=text|json", "-h, --help", "-V, --version");
         // every option has a description
         CommandLine cl = new CommandLine(new BrokerCommand());
         assertThat(cl.getCommandSpec().options()).allSatisfy(o -> assertThat(o.description()).isNotEmpty());
-        assertThat(cl.getCommandSpec().options()).hasSize(9);
+        assertThat(cl.getCommandSpec().options()).hasSize(10);
     }
 
     @Test
@@ -243,14 +245,27 @@ class BrokerCommandTest {
     @Test
     void verboseTurnsOnDebugForTern() {
         ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.tern");
-        Level before = logger.getLevel();
+        BrokerCommand command = new BrokerCommand();
+        command.verbose = true;
+        command.environment = java.util.Map.of();
         try {
-            Logging.verbose();
+            assertThat(LogSetup.apply(command.resolve().broker().log())).isEmpty();
             assertThat(logger.getEffectiveLevel()).isEqualTo(Level.DEBUG);
             assertThat(((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.netty")).getEffectiveLevel())
                     .isEqualTo(Level.WARN);
         } finally {
-            logger.setLevel(before);
+            LogSetup.apply(dev.tern.server.config.LogConfig.defaults());
         }
+        assertThat(logger.getLevel()).as("back to what logback.xml says").isNull();
+    }
+
+    @Test
+    void logFormatOptionIsCheckedAndOverridesTheFile() {
+        BrokerCommand command = new BrokerCommand();
+        command.environment = java.util.Map.of("TERN_LOG_FORMAT", "text");
+        command.logFormat = "JSON";
+        assertThat(command.resolve().broker().log().format()).isEqualTo(dev.tern.server.config.LogConfig.Format.JSON);
+        command.logFormat = "xml";
+        assertThatThrownBy(command::resolve).hasMessage("--log-format: expected text or json, got 'xml'");
     }
 }

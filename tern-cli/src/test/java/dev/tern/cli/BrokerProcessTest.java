@@ -81,11 +81,11 @@ class BrokerProcessTest {
     }
 
     @Test
-    void sighupReloadsThePasswordAndAclFilesAndKeepsRunning() throws Exception {
+    void sighupReloadsAndKeepsRunning() throws Exception {
         int port = startBroker();
         new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> output.stream().anyMatch(l -> l.contains("SIGHUP: reloading the password and ACL files")));
+                .until(() -> output.stream().anyMatch(l -> l.contains("SIGHUP: reloading the configuration and the files it names")));
         assertThat(process.isAlive()).as("still running after SIGHUP").isTrue();
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             assertThat(socket.isConnected()).isTrue();

@@ -16,8 +16,8 @@ final class AuthFailureDelay {
     private record Failures(int count, long lastNanos) {
     }
 
-    private final long baseMillis;
-    private final long maxMillis;
+    private volatile long baseMillis;
+    private volatile long maxMillis;
     private final ConcurrentHashMap<InetAddress, Failures> byAddress = new ConcurrentHashMap<>();
 
     AuthFailureDelay(ClientLimits limits) {
@@ -25,9 +25,16 @@ final class AuthFailureDelay {
         this.maxMillis = limits.failedAuthMaxDelay().toMillis();
     }
 
+    /** New delays (a configuration reload); the failures counted so far are kept. */
+    void update(ClientLimits limits) {
+        this.maxMillis = limits.failedAuthMaxDelay().toMillis();
+        this.baseMillis = limits.failedAuthDelay().toMillis();
+    }
+
     /** Records a failure and returns how long to wait before answering it, in milliseconds. */
     long failed(InetAddress address) {
-        if (baseMillis == 0 || address == null) {
+        long base = baseMillis;
+        if (base == 0 || address == null) {
             return 0;
         }
         long now = System.nanoTime();
@@ -36,7 +43,7 @@ final class AuthFailureDelay {
         if (byAddress.size() > MAX_TRACKED) {
             byAddress.entrySet().removeIf(e -> now - e.getValue().lastNanos() > QUIET_NANOS / 10);
         }
-        long delay = baseMillis << Math.min(f.count() - 1, 20);
+        long delay = base << Math.min(f.count() - 1, 20);
         return Math.min(delay, maxMillis);
     }
 

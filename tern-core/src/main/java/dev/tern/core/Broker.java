@@ -28,11 +28,12 @@ import org.slf4j.LoggerFactory;
 public final class Broker {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
-    private final MqttSettings settings;
-    private final ClientLimits limits;
+    /** In force for connections accepted from now on; replaced by {@link #update} (a configuration reload). */
+    private volatile MqttSettings settings;
+    private volatile ClientLimits limits;
     private final AuthFailureDelay authFailures;
     private final Authenticator authenticator;
-    private final EnhancedAuthSettings enhancedAuth;
+    private volatile EnhancedAuthSettings enhancedAuth;
     private final Authorizer authorizer;
     /** False when everything is allowed, so the publish path skips the checks. */
     private final boolean authorizing;
@@ -47,7 +48,7 @@ public final class Broker {
     private final AtomicInteger connectionCount = new AtomicInteger();
     private volatile boolean shuttingDown;
     /** Queue length of an online session at which its publishers are slowed down. */
-    private final int throttleHighWater;
+    private volatile int throttleHighWater;
     /** A publisher is never held back longer than this at once by one subscriber. */
     static final long THROTTLE_MAX_MILLIS = 200;
 
@@ -119,8 +120,30 @@ public final class Broker {
         }
         this.storage = storage;
         this.router = new Router(this, topicIndex, online);
+        this.throttleHighWater = highWater(settings);
+    }
+
+    private static int highWater(MqttSettings settings) {
         int maxQueued = settings.maxQueuedMessages() > 0 ? settings.maxQueuedMessages() : 1000;
-        this.throttleHighWater = Math.max(1, maxQueued / 2);
+        return Math.max(1, maxQueued / 2);
+    }
+
+    /**
+     * Puts new settings in force, as a configuration reload does. Connections accepted from now on get them all;
+     * a connected client keeps the ones it connected with (what its CONNACK announced, its keep alive, packet size,
+     * topic and subscription limits, publish rate), except the queue settings ({@code max-queued-messages},
+     * {@code max-queued-bytes}, {@code queue-overflow}, {@code queue-qos0}), which every session applies from its
+     * next message on, and the failed-login delay, which applies to the next failure. Nothing queued is dropped
+     * here. Any thread.
+     *
+     * @param authExchangeTimeout how long an enhanced authentication exchange may take (the connect timeout)
+     */
+    public void update(MqttSettings newSettings, ClientLimits newLimits, java.time.Duration authExchangeTimeout) {
+        this.settings = java.util.Objects.requireNonNull(newSettings, "newSettings");
+        this.limits = java.util.Objects.requireNonNull(newLimits, "newLimits");
+        this.throttleHighWater = highWater(newSettings);
+        this.authFailures.update(newLimits);
+        this.enhancedAuth = new EnhancedAuthSettings(enhancedAuth.methods(), authExchangeTimeout);
     }
 
     int throttleHighWater() {

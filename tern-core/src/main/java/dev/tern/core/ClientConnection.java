@@ -489,7 +489,7 @@ public final class ClientConnection {
             if (existing != null) {
                 broker.endSession(existing);
             }
-            session = new Session(id, home, settings, broker.stats());
+            session = new Session(id, home, broker::settings, broker.stats());
             // stored queue entries are keyed by client id and seq: a new session never reuses a seq of an earlier
             // session of the same client id, whose late deliveries may still remove their entries (one ended just
             // before this one started included): seqs start from the clock, a thousand per millisecond

@@ -24,7 +24,8 @@ import java.util.Map;
  * when the client returns ({@link #beginLoad()}).
  */
 final class PublishOutFlow {
-    private final MqttSettings settings;
+    /** The queue limits in force (a configuration reload changes them for the next message). */
+    private final java.util.function.Supplier<MqttSettings> settingsInForce;
     private final BrokerStats stats;
     /** The session this flow belongs to (for the connection a deferred send goes to); null in benchmarks. */
     private final Session owner;
@@ -66,13 +67,17 @@ final class PublishOutFlow {
     }
 
     PublishOutFlow(MqttSettings settings, BrokerStats stats) {
-        this(settings, stats, null);
+        this(() -> settings, stats, null);
     }
 
-    PublishOutFlow(MqttSettings settings, BrokerStats stats, Session owner) {
-        this.settings = settings;
+    PublishOutFlow(java.util.function.Supplier<MqttSettings> settings, BrokerStats stats, Session owner) {
+        this.settingsInForce = settings;
         this.stats = stats;
         this.owner = owner;
+    }
+
+    private MqttSettings settings() {
+        return settingsInForce.get();
     }
 
     // ================= durability =================
@@ -197,8 +202,8 @@ final class PublishOutFlow {
         forgetLoadedWhenNothingInTransit();
         storedOnly = 0;
         storedOnlyBytes = 0;
-        int max = settings.maxQueuedMessages();
-        while (max > 0 && queue.size() > max && settings.queueOverflow() == MqttSettings.QueueOverflow.DROP_OLDEST) {
+        int max = settings().maxQueuedMessages();
+        while (max > 0 && queue.size() > max && settings().queueOverflow() == MqttSettings.QueueOverflow.DROP_OLDEST) {
             dropOldest();
         }
     }
@@ -258,7 +263,7 @@ final class PublishOutFlow {
 
     /** Entries to be stored: QoS 1/2, and QoS 0 ones that wait when {@code queue-qos0} is on. */
     private boolean storable(Outbound o) {
-        return journal != null && (o.qos() > 0 || settings.queueQos0());
+        return journal != null && (o.qos() > 0 || settings().queueQos0());
     }
 
     // ================= the flow =================
@@ -280,7 +285,7 @@ final class PublishOutFlow {
                 return;
             }
         }
-        if (out.qos() == 0 && client == null && !settings.queueQos0()) {
+        if (out.qos() == 0 && client == null && !settings().queueQos0()) {
             stats.dropped(DropReason.QOS0_NOT_QUEUED);
             removeStored(out);
             return;
@@ -380,15 +385,15 @@ final class PublishOutFlow {
     }
 
     private boolean full(int extraBytes) {
-        int max = settings.maxQueuedMessages();
-        long maxBytes = settings.maxQueuedBytes();
+        int max = settings().maxQueuedMessages();
+        long maxBytes = settings().maxQueuedBytes();
         return (max > 0 && queue.size() + storedOnly >= max)
                 || (maxBytes > 0 && queuedBytes + storedOnlyBytes + extraBytes > maxBytes);
     }
 
     private void enqueue(Outbound out) {
         if (full(out.payloadSize())) {
-            if (settings.queueOverflow() == MqttSettings.QueueOverflow.DROP_NEW) {
+            if (settings().queueOverflow() == MqttSettings.QueueOverflow.DROP_NEW) {
                 queueFull("the new message");
                 removeStored(out);
                 return;
@@ -477,8 +482,8 @@ final class PublishOutFlow {
         if (QUEUE_FULL_LOG.allow()) {
             LOG.warn("session {}: queue full ({} messages, {} bytes; mqtt.max-queued-messages {}, max-queued-bytes {}, "
                     + "queue-overflow {}): {} dropped{}", owner == null ? "?" : owner.clientId, queuedCount(),
-                    queuedBytes + storedOnlyBytes, settings.maxQueuedMessages(), settings.maxQueuedBytes(),
-                    settings.queueOverflow().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), dropped,
+                    queuedBytes + storedOnlyBytes, settings().maxQueuedMessages(), settings().maxQueuedBytes(),
+                    settings().queueOverflow().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), dropped,
                     QUEUE_FULL_LOG.suppressedNote());
         }
     }

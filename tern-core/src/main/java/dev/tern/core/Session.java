@@ -37,7 +37,8 @@ final class Session {
     /** MQTT 3.1.x clean-session-0 session, whose expiry the broker chose (persistent-client-expiration). */
     boolean persistentV3;
 
-    Session(String clientId, Shard shard, MqttSettings settings, BrokerStats stats) {
+    /** @param settings the settings in force (read again for each queued message) */
+    Session(String clientId, Shard shard, java.util.function.Supplier<MqttSettings> settings, BrokerStats stats) {
         this.clientId = clientId;
         this.shard = shard;
         this.out = new PublishOutFlow(settings, stats, this);

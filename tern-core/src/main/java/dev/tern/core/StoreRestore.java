@@ -71,7 +71,7 @@ final class StoreRestore {
                 // it was connected when the broker went down: its expiry runs from now
                 mutations.get(shard.index).add(new Mutation.PutSession(record));
             }
-            Session s = new Session(r.clientId(), shard, broker.settings(), broker.stats());
+            Session s = new Session(r.clientId(), shard, broker::settings, broker.stats());
             s.expiryInterval = r.expiryIntervalSeconds();
             s.persistentV3 = r.persistent();
             s.stored = true;

@@ -33,6 +33,14 @@ final class AdminApi {
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 10_000;
 
+    /** Runs reloads (file reads) off the HTTP event loop; its one thread ends when idle. */
+    private static final java.util.concurrent.Executor RELOADS = new java.util.concurrent.ThreadPoolExecutor(0, 1,
+            10, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "tern-http-reload");
+                t.setDaemon(true);
+                return t;
+            });
+
     private final BrokerInspector inspector;
     private final BrokerControl control;
     private final HttpAuth auth;
@@ -152,7 +160,8 @@ final class AdminApi {
             case "reload":
                 requireNoRest(rest);
                 allow(m, "POST");
-                return done(reload());
+                // files are read and TLS contexts built: off the HTTP event loop
+                return CompletableFuture.supplyAsync(this::reload, RELOADS);
             default:
                 throw ApiError.notFound("no such resource: " + PREFIX + r.path());
         }
@@ -558,9 +567,11 @@ final class AdminApi {
     }
 
     private Response reload() {
-        List<String> errors = new ArrayList<>(control.reload());
+        ReloadReport report = control.reload();
+        List<String> errors = new ArrayList<>(report.errors());
         auth.reload().ifPresent(errors::add);
-        return Response.ok(Json.object("reloaded", errors.isEmpty(), "errors", errors));
+        return Response.ok(Json.object("reloaded", errors.isEmpty(), "errors", errors, "applied", report.applied(),
+                "needsRestart", report.needsRestart()));
     }
 
     // ================= input =================

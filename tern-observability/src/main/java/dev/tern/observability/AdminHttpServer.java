@@ -86,6 +86,7 @@ public final class AdminHttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        HttpTls.addTo(ch, settings.tls());
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(),
                                 new HttpObjectAggregator(MAX_BODY), new Handler());
                     }

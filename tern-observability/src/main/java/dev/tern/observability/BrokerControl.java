@@ -18,6 +18,6 @@ public interface BrokerControl {
         return List.of();
     }
 
-    /** Re-reads what can change at run time; returns one line per refused file (empty: all good). */
-    List<String> reload();
+    /** Re-reads what can change at run time: the configuration and the files it names. */
+    ReloadReport reload();
 }

@@ -10,14 +10,15 @@ import java.util.Map;
 /**
  * The small JSON the admin API speaks: {@link #write} turns maps, lists, strings, numbers, booleans and null into
  * text; {@link #parse} reads a request body into the same shapes (objects as {@link LinkedHashMap}, numbers as
- * {@link Long} or {@link BigDecimal}). Strict (RFC 8259): a malformed body fails with its position.
+ * {@link Long} or {@link BigDecimal}). Strict (RFC 8259): a malformed body fails with its position. Public for the
+ * clients of the API ({@code tern ctl}) and the JSON log lines of {@code tern broker}.
  */
-final class Json {
+public final class Json {
     private Json() {
     }
 
     /** Thrown for a body that is not JSON; the message says where. */
-    static final class JsonException extends IllegalArgumentException {
+    public static final class JsonException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
         JsonException(String message) {
@@ -27,7 +28,7 @@ final class Json {
 
     // ================= writing =================
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder(256);
         write(out, value);
         return out.toString();
@@ -87,7 +88,7 @@ final class Json {
                 case '\b' -> out.append("\\b");
                 case '\f' -> out.append("\\f");
                 default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029 || loneSurrogate(s, i)) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);
@@ -98,8 +99,17 @@ final class Json {
         out.append('"');
     }
 
+    /** A surrogate that is not half of a pair: escaped, since it has no UTF-8 form. */
+    private static boolean loneSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+    }
+
     /** An insertion-ordered map built from key, value pairs. */
-    static Map<String, Object> object(Object... keyValues) {
+    public static Map<String, Object> object(Object... keyValues) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {
             m.put((String) keyValues[i], keyValues[i + 1]);
@@ -109,7 +119,7 @@ final class Json {
 
     // ================= parsing =================
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Parser p = new Parser(text);
         p.space();
         Object v = p.value(0);

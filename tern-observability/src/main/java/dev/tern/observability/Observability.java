@@ -63,8 +63,11 @@ public final class Observability implements AutoCloseable {
             AdminApi api = new AdminApi(inspector, control, auth, where, sysInterval);
             server = new AdminHttpServer(http, api, metrics, auth);
             InetSocketAddress bound = server.start();
-            LOG.info("HTTP metrics, admin API and dashboard on http://{}:{}/ ({})", hostForUrl(http.host()),
+            LOG.info("HTTP metrics, admin API and dashboard on {}://{}:{}/ ({})", http.scheme(), hostForUrl(http.host()),
                     bound.getPort(), describeAccess(http, auth));
+            if (http.tls() != null) {
+                LOG.info("HTTP listener: {}", http.tls().describe());
+            }
             if (!HttpSettings.isLoopback(http.host()) && http.allowAnonymous()) {
                 LOG.warn("http.allow-anonymous is ignored: {} is not a loopback address", http.host());
             }

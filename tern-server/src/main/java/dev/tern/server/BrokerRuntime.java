@@ -35,8 +35,15 @@ final class BrokerRuntime {
 
     /** How often the certificate, key, CA and CRL files of TLS listeners are checked for changes. */
     static final Duration TLS_POLL_INTERVAL = Duration.ofSeconds(2);
+    /** How long an HTTPS client of the HTTP listener may take for its TLS handshake. */
+    static final Duration HTTP_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private final BrokerConfig config;
+    /** Reads the configuration again at a reload; null: a reload re-reads only files. */
+    private final ConfigSource source;
+    private final LogControl logControl;
+    /** The configuration in force: {@link #config} with what reloads changed at run time. */
+    private volatile BrokerConfig inForce;
     private EventLoops loops;
     private Security security;
     /** limits.max-connections, shared by every listener. */
@@ -54,11 +61,19 @@ final class BrokerRuntime {
     /** $SYS topics, metrics and the admin HTTP API; started after the listeners, stopped first. */
     private dev.tern.observability.Observability observability;
 
-    private record NamedTls(String listener, ServerTls tls) {
+    /** @param label names it in logs and errors: "listener tls 0.0.0.0:8883", "http.tls" */
+    private record NamedTls(String label, ServerTls tls) {
     }
 
     BrokerRuntime(BrokerConfig config) {
+        this(config, null, null);
+    }
+
+    BrokerRuntime(BrokerConfig config, ConfigSource source, LogControl logControl) {
         this.config = config;
+        this.source = source;
+        this.logControl = logControl;
+        this.inForce = config;
     }
 
     synchronized void start() {
@@ -84,10 +99,7 @@ final class BrokerRuntime {
                     default -> throw new IllegalArgumentException("listener " + lc.describe() + ": unknown type '"
                             + lc.type() + "' (tcp, tls, ws or wss)");
                 };
-                ListenerSettings ls = new ListenerSettings(lc.type(), lc.host(), lc.port(),
-                        config.mqtt().maxPacketSize(), config.limits().connectTimeout(), lc.maxConnections(),
-                        ListenerConfig.isWebSocket(lc.type()) ? lc.path() : null, lc.proxyProtocol(),
-                        lc.maxConnectionRate(), lc.maxConnectionRatePerAddress());
+                ListenerSettings ls = listenerSettings(lc, config);
                 TcpListener listener = new TcpListener(loops, broker, ls, serverTls, connectionBudget);
                 ports.add(listener.bind());
                 listeners.add(listener);
@@ -99,7 +111,7 @@ final class BrokerRuntime {
                             lc.aclFile() != null ? "ACL file " + lc.aclFile() : "");
                 }
                 if (serverTls != null) {
-                    tls.add(new NamedTls(listener.name(), serverTls));
+                    tls.add(new NamedTls("listener " + listener.name(), serverTls));
                     LOG.info("listener {}: {}", listener.name(), serverTls.describe());
                     serverTls.warnings().forEach(w -> LOG.warn("listener {}: {}", listener.name(), w));
                 }
@@ -153,14 +165,21 @@ final class BrokerRuntime {
         }
     }
 
-    /**
-     * Loads the files of a tls or wss listener; a file that cannot be used stops the start with a message naming
-     * it.
-     */
+    /** What the transport needs of a listener of {@code c}. */
+    private static ListenerSettings listenerSettings(ListenerConfig lc, BrokerConfig c) {
+        return new ListenerSettings(lc.type(), lc.host(), lc.port(), c.mqtt().maxPacketSize(),
+                c.limits().connectTimeout(), lc.maxConnections(), ListenerConfig.isWebSocket(lc.type()) ? lc.path()
+                        : null, lc.proxyProtocol(), lc.maxConnectionRate(), lc.maxConnectionRatePerAddress());
+    }
+
     private static String rateText(int perSecond) {
         return perSecond == 0 ? "any number" : Integer.toString(perSecond);
     }
 
+    /**
+     * Loads the files of a tls or wss listener; a file that cannot be used stops the start with a message naming
+     * it.
+     */
     private ServerTls tlsOf(ListenerConfig lc) {
         if (lc.tls() == null) {
             throw new IllegalArgumentException("listener " + lc.describe() + ": a " + lc.type() + " listener needs "
@@ -182,13 +201,13 @@ final class BrokerRuntime {
 
     private static void logTlsReload(NamedTls t, Optional<String> error) {
         if (error.isPresent()) {
-            LOG.warn("listener {}: new TLS files refused: {}", t.listener(), error.get());
+            LOG.warn("{}: new TLS files refused: {}", t.label(), error.get());
         } else {
             X509Certificate cert = t.tls().certificate();
-            LOG.info("listener {}: reloaded TLS files; certificate {} serial {} valid until {}", t.listener(),
+            LOG.info("{}: reloaded TLS files; certificate {} serial {} valid until {}", t.label(),
                     cert.getSubjectX500Principal().getName(), cert.getSerialNumber().toString(16),
                     cert.getNotAfter().toInstant());
-            t.tls().warnings().forEach(w -> LOG.warn("listener {}: {}", t.listener(), w));
+            t.tls().warnings().forEach(w -> LOG.warn("{}: {}", t.label(), w));
         }
     }
 
@@ -219,21 +238,66 @@ final class BrokerRuntime {
     }
 
     /**
-     * Re-reads what can change at run time: the password and ACL files, and the certificate, key, CA and CRL
-     * files of TLS listeners (new connections get the new certificates; open ones are not touched). Returns the
-     * errors of refused files, whose previous versions stay in force.
+     * Re-reads what can change at run time: the configuration (with a {@link ConfigSource}), whose run-time
+     * settings are applied (see {@link ConfigChanges}), then the password, ACL, JWT and SCRAM files and the
+     * certificate, key, CA and CRL files of the TLS listeners (new connections get the new certificates; open ones
+     * are not touched). A configuration with an error is refused whole: nothing is reloaded. A file that does not
+     * load is refused and its previous version stays in force.
      */
-    synchronized List<String> reload() {
+    synchronized dev.tern.observability.ReloadReport reload() {
         if (security == null) {
             throw new IllegalStateException("not started");
+        }
+        List<String> applied = List.of();
+        List<String> needsRestart = List.of();
+        if (source != null) {
+            BrokerConfig read;
+            try {
+                read = source.read();
+            } catch (RuntimeException e) {
+                LOG.warn("reload refused, the configuration in force stays: {}", e.getMessage());
+                return dev.tern.observability.ReloadReport.ofErrors(List.of(String.valueOf(e.getMessage())));
+            }
+            ConfigChanges changes = ConfigChanges.between(inForce, read);
+            changes.applied().forEach(line -> LOG.info("reload: {}", line));
+            changes.needsRestart().forEach(line -> LOG.warn("reload: {}", line));
+            apply(changes.inForce(), changes.changedLog());
+            inForce = changes.inForce();
+            applied = changes.applied();
+            needsRestart = changes.needsRestart();
         }
         List<String> errors = new ArrayList<>(security.reload());
         for (NamedTls t : tls) {
             Optional<String> error = t.tls().reload();
             logTlsReload(t, error);
-            error.ifPresent(e -> errors.add("listener " + t.listener() + ": " + e));
+            error.ifPresent(e -> errors.add(t.label() + ": " + e));
         }
-        return errors;
+        return new dev.tern.observability.ReloadReport(applied, needsRestart, errors);
+    }
+
+    /**
+     * Puts the run-time settings of {@code next} in force: the core's MQTT settings and per-client limits, the
+     * connection budget, each listener's limits and anonymous rule (for connections accepted from now on), and
+     * the log section.
+     */
+    private void apply(BrokerConfig next, boolean logChanged) {
+        broker.update(next.mqtt(), next.limits().client(), next.limits().connectTimeout());
+        connectionBudget.max(next.limits().maxConnections());
+        for (int i = 0; i < listeners.size(); i++) {
+            ListenerConfig lc = next.listeners().get(i);
+            TcpListener listener = listeners.get(i);
+            listener.update(listenerSettings(lc, next));
+            boolean anonymous = lc.allowAnonymous() != null ? lc.allowAnonymous() : next.auth().allowAnonymous();
+            security.anonymous().register(listener.name(), anonymous);
+        }
+        if (logChanged && logControl != null) {
+            logControl.apply(next.log()).forEach(LOG::warn);
+        }
+    }
+
+    /** The configuration in force. */
+    BrokerConfig configInForce() {
+        return inForce;
     }
 
     synchronized List<Integer> boundPorts() {
@@ -247,7 +311,8 @@ final class BrokerRuntime {
     private void startObservability() {
         dev.tern.server.config.HttpConfig h = config.http();
         dev.tern.observability.HttpSettings settings = h.enabled()
-                ? new dev.tern.observability.HttpSettings(h.host(), h.port(), h.token(), h.admins(), h.allowAnonymous())
+                ? new dev.tern.observability.HttpSettings(h.host(), h.port(), h.token(), h.admins(), h.allowAnonymous(),
+                        httpTls(h))
                 : null;
         dev.tern.observability.BrokerControl control = new dev.tern.observability.BrokerControl() {
             @Override
@@ -266,7 +331,7 @@ final class BrokerRuntime {
             }
 
             @Override
-            public List<String> reload() {
+            public dev.tern.observability.ReloadReport reload() {
                 return BrokerRuntime.this.reload();
             }
         };
@@ -282,6 +347,36 @@ final class BrokerRuntime {
                     h.host(), h.port(), cause.getMessage());
             observability = dev.tern.observability.Observability.start(broker, null, config.sysInterval(), control);
         }
+    }
+
+    /**
+     * HTTPS of the HTTP listener ({@code http.tls}), or null: its files are loaded now (an unusable one stops the
+     * start naming {@code http.tls}), then watched and reloaded like a TLS listener's.
+     */
+    private dev.tern.observability.HttpTls httpTls(dev.tern.server.config.HttpConfig h) {
+        if (h.tls() == null) {
+            return null;
+        }
+        ServerTls serverTls;
+        try {
+            serverTls = ServerTls.create(h.tls().settings());
+        } catch (TlsFileException e) {
+            throw new IllegalArgumentException("http.tls" + (e.key() != null ? "." + e.key() : "") + ": "
+                    + e.getMessage(), e);
+        }
+        tls.add(new NamedTls("http.tls", serverTls));
+        serverTls.warnings().forEach(w -> LOG.warn("http.tls: {}", w));
+        return new dev.tern.observability.HttpTls() {
+            @Override
+            public io.netty.handler.ssl.SslHandler newHandler(io.netty.buffer.ByteBufAllocator alloc) {
+                return serverTls.newHandler(alloc, HTTP_HANDSHAKE_TIMEOUT);
+            }
+
+            @Override
+            public String describe() {
+                return serverTls.describe();
+            }
+        };
     }
 
     /** $SYS, metrics and admin API; null before start. */

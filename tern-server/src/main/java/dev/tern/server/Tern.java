@@ -19,9 +19,9 @@ public final class Tern implements AutoCloseable {
     private final BrokerConfig config;
     private final BrokerRuntime runtime;
 
-    private Tern(BrokerConfig config) {
+    private Tern(BrokerConfig config, ConfigSource source, LogControl logControl) {
         this.config = config;
-        this.runtime = new BrokerRuntime(config);
+        this.runtime = new BrokerRuntime(config, source, logControl);
     }
 
     public static Builder builder() {
@@ -67,13 +67,24 @@ public final class Tern implements AutoCloseable {
     }
 
     /**
-     * Re-reads the password and ACL files, and the certificate, key, CA and CRL files of TLS listeners, now (they
-     * are also re-read when they change on disk). A file that does not parse is refused and the previous one stays
-     * in force; the returned list names each refusal. Connected clients stay connected; new TLS connections get
-     * the new certificates.
+     * Re-reads the configuration (when the builder was given a {@link Builder#reloadFrom source}) and the password,
+     * ACL, JWT, SCRAM and TLS files now (the files are also re-read when they change on disk). A configuration with
+     * an error is refused whole and nothing changes; a file that does not parse is refused and the previous one
+     * stays in force. The returned list names each refusal. Connected clients stay connected; see
+     * docs/configuration.md for which settings apply at run time (and to whom) and which need a restart.
      */
     public List<String> reload() {
+        return runtime.reload().errors();
+    }
+
+    /** {@link #reload()}, with the settings applied and those that need a restart. */
+    public dev.tern.observability.ReloadReport reloadWithReport() {
         return runtime.reload();
+    }
+
+    /** The configuration in force: as started, with what reloads have changed at run time. */
+    public BrokerConfig configInForce() {
+        return runtime.configInForce();
     }
 
     public BrokerConfig config() {
@@ -89,6 +100,8 @@ public final class Tern implements AutoCloseable {
     /** Builds a {@link Tern} from a configuration, with shortcuts for the common settings. */
     public static final class Builder {
         private BrokerConfig config = BrokerConfig.defaults();
+        private ConfigSource source;
+        private LogControl logControl;
         private Integer port;
         private String bind;
 
@@ -135,6 +148,21 @@ public final class Tern implements AutoCloseable {
             return storage(new dev.tern.server.config.StorageConfig("rocksdb", dir, "always"));
         }
 
+        /**
+         * Where {@link Tern#reload()} reads the configuration again (without one, a reload re-reads only the files
+         * the configuration names). Its {@code listeners} are compared with the running ones by position.
+         */
+        public Builder reloadFrom(ConfigSource newSource) {
+            this.source = newSource;
+            return this;
+        }
+
+        /** Applies a reloaded {@code log:} section (without one, the section has no effect). */
+        public Builder logControl(LogControl newLogControl) {
+            this.logControl = newLogControl;
+            return this;
+        }
+
         /** How often $SYS topics are published (default 10 s); zero turns them off. */
         public Builder sysInterval(java.time.Duration interval) {
             this.config = config.withSysInterval(interval);
@@ -142,20 +170,25 @@ public final class Tern implements AutoCloseable {
         }
 
         public Tern build() {
-            BrokerConfig effective = config;
-            if (port != null || bind != null) {
-                List<ListenerConfig> listeners = new java.util.ArrayList<>(config.listeners());
-                ListenerConfig first = listeners.isEmpty() ? ListenerConfig.tcp("127.0.0.1", 1883) : listeners.get(0);
-                ListenerConfig changed = first.withAddress(bind != null ? bind : first.host(),
-                        port != null ? port : first.port());
-                if (listeners.isEmpty()) {
-                    listeners.add(changed);
-                } else {
-                    listeners.set(0, changed);
-                }
-                effective = config.withListeners(listeners);
+            // port() and bind() apply to what a reload reads too, so that they are not taken for a changed address
+            ConfigSource reloaded = source == null ? null : () -> withFirstListener(source.read());
+            return new Tern(withFirstListener(config), reloaded, logControl);
+        }
+
+        private BrokerConfig withFirstListener(BrokerConfig c) {
+            if (port == null && bind == null) {
+                return c;
             }
-            return new Tern(effective);
+            List<ListenerConfig> listeners = new java.util.ArrayList<>(c.listeners());
+            ListenerConfig first = listeners.isEmpty() ? ListenerConfig.tcp("127.0.0.1", 1883) : listeners.get(0);
+            ListenerConfig changed = first.withAddress(bind != null ? bind : first.host(),
+                    port != null ? port : first.port());
+            if (listeners.isEmpty()) {
+                listeners.add(changed);
+            } else {
+                listeners.set(0, changed);
+            }
+            return c.withListeners(listeners);
         }
     }
 }

@@ -41,11 +41,12 @@ public final class TcpListener {
 
     private final EventLoops loops;
     private final Broker broker;
-    private final ListenerSettings settings;
+    /** In force for connections accepted from now on; replaced by {@link #update}. */
+    private volatile ListenerSettings settings;
     private final ServerTls tls;
     private final ConnectionBudget global;
     private final ConnectionBudget own;
-    private final ConnectionRate rate;
+    private volatile ConnectionRate rate;
     private static final dev.tern.core.LogLimiter REFUSED_LOG = new dev.tern.core.LogLimiter(10);
     /**
      * One per listener, and apart from the max-connections lines: a connection flood on one listener does not
@@ -126,6 +127,28 @@ public final class TcpListener {
         return own.open();
     }
 
+    /**
+     * New settings for the connections accepted from now on (a configuration reload): the packet size, connect
+     * timeout, {@code max-connections} and connection rates. Open connections keep what they started with. The
+     * address, type, WebSocket path and PROXY protocol of a bound listener cannot change.
+     *
+     * @throws IllegalArgumentException when {@code next} is another listener
+     */
+    public void update(ListenerSettings next) {
+        ListenerSettings now = settings;
+        if (!next.type().equals(now.type()) || !next.host().equals(now.host()) || next.port() != now.port()
+                || !java.util.Objects.equals(next.webSocketPath(), now.webSocketPath())
+                || next.proxyProtocol() != now.proxyProtocol()) {
+            throw new IllegalArgumentException("listener " + name + ": only its limits can change without a restart");
+        }
+        own.max(next.maxConnections());
+        if (next.maxConnectionRate() != now.maxConnectionRate()
+                || next.maxConnectionRatePerAddress() != now.maxConnectionRatePerAddress()) {
+            rate = new ConnectionRate(next.maxConnectionRate(), next.maxConnectionRatePerAddress());
+        }
+        settings = next;
+    }
+
     private void refuse(SocketChannel ch, String limit) {
         if (REFUSED_LOG.allow()) {
             LOG.warn("refused connection from {} on {}: {} reached{}", ch.remoteAddress(), name, limit,
@@ -142,7 +165,7 @@ public final class TcpListener {
     }
 
     /** The per-address rate for the client a PROXY header named; logs and returns false when it is over. */
-    private boolean admitProxied(InetSocketAddress client) {
+    private boolean admitProxied(ConnectionRate rate, InetSocketAddress client) {
         if (rate.admitAddress(client.getAddress())) {
             return true;
         }
@@ -151,7 +174,7 @@ public final class TcpListener {
     }
 
     /** The connection rate limits, before anything else is done for the connection; false = closed. */
-    private boolean admitRate(SocketChannel ch) {
+    private boolean admitRate(SocketChannel ch, ListenerSettings settings, ConnectionRate rate) {
         InetSocketAddress peer = ch.remoteAddress();
         ConnectionRate.Verdict verdict;
         if (settings.proxyProtocol()) {
@@ -177,7 +200,9 @@ public final class TcpListener {
     private final class Initializer extends ChannelInitializer<SocketChannel> {
         @Override
         protected void initChannel(SocketChannel ch) {
-            if (!admitRate(ch)) {
+            ListenerSettings settings = TcpListener.this.settings;
+            ConnectionRate rate = TcpListener.this.rate;
+            if (!admitRate(ch, settings, rate)) {
                 return;
             }
             if (!own.tryAcquire()) {
@@ -197,7 +222,7 @@ public final class TcpListener {
             Supplier<String> identity = null;
             if (settings.proxyProtocol()) {
                 ProxyProtocol.addTo(ch.pipeline(), name,
-                        rate.limitsAddresses() ? TcpListener.this::admitProxied : client -> true);
+                        rate.limitsAddresses() ? client -> admitProxied(rate, client) : client -> true);
             }
             if (tls != null) {
                 SslHandler ssl = tls.newHandler(ch.alloc(), settings.connectTimeout());

@@ -48,7 +48,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class ConfigLoader {
     static final List<String> TOP_KEYS = List.of("listeners", "mqtt", "auth", "limits", "storage", "http",
-            "sys-interval");
+            "sys-interval", "log");
     static final List<String> LISTENER_KEYS = List.of("type", "bind", "allow-anonymous", "proxy-protocol", "tls",
             "path", "max-connections", "max-connection-rate", "max-connection-rate-per-address", "password-file",
             "acl-file");
@@ -66,7 +66,11 @@ public final class ConfigLoader {
             "max-topic-levels", "max-subscriptions-per-client", "publish-rate", "publish-bytes-rate",
             "failed-auth-delay", "failed-auth-max-delay");
     static final List<String> STORAGE_KEYS = List.of("engine", "dir", "sync");
-    static final List<String> HTTP_KEYS = List.of("enabled", "bind", "token", "admins", "allow-anonymous");
+    static final List<String> HTTP_KEYS = List.of("enabled", "bind", "token", "admins", "allow-anonymous", "tls");
+    /** http.tls: a server certificate; client certificates are not asked for on the HTTP listener. */
+    static final List<String> HTTP_TLS_KEYS = List.of("cert", "key", "key-password", "protocols", "ciphers",
+            "provider");
+    static final List<String> LOG_KEYS = List.of("level", "levels", "format");
 
     /** Connections a second; more than this is no limit in practice. */
     private static final int MAX_CONNECTION_RATE = 1_000_000;
@@ -77,6 +81,10 @@ public final class ConfigLoader {
     private static final List<String> ENGINES = List.of("memory", "rocksdb");
     private static final List<String> SYNC_MODES = List.of("always", "batch", "none");
     private static final List<String> OVERFLOW = List.of("drop-new", "drop-oldest");
+    private static final List<String> LOG_FORMATS = List.of("text", "json");
+    /** A logger or package name: Java identifiers separated by dots. */
+    private static final java.util.regex.Pattern LOGGER_NAME =
+            java.util.regex.Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
 
     private final String source;
     private final List<String> notes = new ArrayList<>();
@@ -174,7 +182,8 @@ public final class ConfigLoader {
         if (top.has("sys-interval")) {
             sysInterval = duration(top, "sys-interval", Duration.ZERO, "0 = off");
         }
-        return new ConfigDocument(new BrokerConfig(listeners, mqtt, auth, limits, storage, http, sysInterval),
+        LogConfig log = log(top.section("log", LOG_KEYS));
+        return new ConfigDocument(new BrokerConfig(listeners, mqtt, auth, limits, storage, http, sysInterval, log),
                 httpBind, sysInterval, notes);
     }
 
@@ -286,7 +295,12 @@ public final class ConfigLoader {
 
     /** The tls section of a listener; its files are loaded and checked (and a TLS context built) here. */
     private TlsConfig tls(Section listener) {
-        Section t = listener.section("tls", TLS_KEYS);
+        return tls(listener, TLS_KEYS);
+    }
+
+    /** A tls section with the keys {@code allowed} ({@code listeners[i].tls} or {@code http.tls}). */
+    private TlsConfig tls(Section listener, List<String> allowed) {
+        Section t = listener.section("tls", allowed);
         Node at = listener.keyNode("tls");
         for (String required : List.of("cert", "key")) {
             if (!t.has(required)) {
@@ -610,7 +624,62 @@ public final class ConfigLoader {
                     + "http.bind is a loopback address (127.0.0.1, ::1, localhost), not " + host
                     + "; use http.token or http.admins");
         }
-        return new HttpConfig(enabled, host, port, token, admins, anonymous, true);
+        TlsConfig tls = null;
+        if (s.has("tls") && !isNull(s.value("tls"))) {
+            tls = tls(s, HTTP_TLS_KEYS);
+        }
+        return new HttpConfig(enabled, host, port, token, admins, anonymous, true, tls);
+    }
+
+    /** {@code log:}: the root level, levels by logger name, the format. */
+    private LogConfig log(Section s) {
+        LogConfig d = LogConfig.defaults();
+        String level = s.has("level") ? level(s.value("level"), s.path("level")) : d.level();
+        Map<String, String> levels = new LinkedHashMap<>();
+        if (s.has("levels") && !isNull(s.value("levels"))) {
+            Node n = s.value("levels");
+            if (!(n instanceof MappingNode m)) {
+                throw error(n, s.path("levels") + ": expected logger or package names with a level each, e.g. "
+                        + "{dev.tern.core: debug, io.netty: warn}, got " + describe(n));
+            }
+            Map<String, Node> seen = new LinkedHashMap<>();
+            for (NodeTuple t : m.getValue()) {
+                Node keyNode = t.getKeyNode();
+                String name = keyNode instanceof ScalarNode k && !isNull(k) ? k.getValue().strip() : null;
+                if (name == null || !LOGGER_NAME.matcher(name).matches() || name.equalsIgnoreCase("root")) {
+                    throw error(keyNode, s.path("levels") + ": expected a logger or package name like dev.tern.core, "
+                            + "got " + (name == null ? describe(keyNode) : "'" + name + "'")
+                            + (name != null && name.equalsIgnoreCase("root") ? " (set the root level with log.level)"
+                                    : ""));
+                }
+                Node first = seen.putIfAbsent(name, keyNode);
+                if (first != null) {
+                    throw error(keyNode, "duplicate key '" + s.path("levels") + "." + name + "' (first at line "
+                            + line(first) + ")");
+                }
+                levels.put(name, level(t.getValueNode(), s.path("levels") + "." + name));
+            }
+        }
+        LogConfig.Format format = s.has("format")
+                ? LogConfig.Format.valueOf(choice(s, "format", LOG_FORMATS).toUpperCase(Locale.ROOT))
+                : d.format();
+        return new LogConfig(level, levels, format);
+    }
+
+    /** A level name, any case: trace, debug, info, warn, error or off. */
+    private String level(Node n, String path) {
+        String expected = "a level: " + String.join(", ", LogConfig.LEVELS);
+        if (!(n instanceof ScalarNode sc) || isNull(n)) {
+            throw error(n, path + ": expected " + expected + ", got " + describe(n));
+        }
+        String text = sc.getValue().strip().toLowerCase(Locale.ROOT);
+        if (text.equals("warning")) {
+            text = "warn";
+        }
+        if (!LogConfig.LEVELS.contains(text)) {
+            throw error(n, path + ": expected " + expected + ", got '" + sc.getValue() + "'");
+        }
+        return text;
     }
 
     private static boolean isLoopbackHost(String host) {

@@ -28,20 +28,26 @@ import org.yaml.snakeyaml.resolver.Resolver;
  *
  * <p>The values go into the YAML tree before it is read, so they are validated exactly like the file, and an
  * error names the variable. A {@code TERN_} variable that names no setting is an error too (a typo must not be
- * ignored), except the launcher's own {@code TERN_JAVA_OPTS}.
+ * ignored), except the launcher's own {@code TERN_JAVA_OPTS} and {@code tern ctl}'s {@code TERN_TOKEN}.
  */
 final class EnvOverrides {
     static final String PREFIX = "TERN_";
-    private static final Set<String> NOT_SETTINGS = Set.of("TERN_JAVA_OPTS");
+    /** The launcher's JVM options, and {@code tern ctl}'s token: variables of the tools, not settings. */
+    private static final Set<String> NOT_SETTINGS = Set.of("TERN_JAVA_OPTS", "TERN_TOKEN");
 
     private EnvOverrides() {
+    }
+
+    /** Whether a TERN_ variable is a tool's own rather than a setting. */
+    private static boolean isSetting(String name) {
+        return name.startsWith(PREFIX) && !NOT_SETTINGS.contains(name);
     }
 
     /** The TERN_ variables of an environment that are settings, sorted for a stable order. */
     static Map<String, String> settings(Map<String, String> env) {
         Map<String, String> out = new TreeMap<>();
         env.forEach((k, v) -> {
-            if (k.startsWith(PREFIX) && !NOT_SETTINGS.contains(k)) {
+            if (isSetting(k)) {
                 out.put(k, v);
             }
         });
@@ -82,6 +88,12 @@ final class EnvOverrides {
             }
             return;
         }
+        if (section.key.equals("http") && section.next < tokens.size() && tokens.get(section.next).equals("tls")) {
+            Match tlsKey = match(tokens, section.next + 1, ConfigLoader.HTTP_TLS_KEYS, name);
+            end(tlsKey, tokens, name);
+            put(mapping(mapping(top, "http"), "tls"), tlsKey.key, valueNode(value, mark));
+            return;
+        }
         if (section.key.equals("auth") && section.next < tokens.size() && tokens.get(section.next).equals("jwt")) {
             Match jwtKey = match(tokens, section.next + 1, ConfigLoader.JWT_KEYS, name);
             end(jwtKey, tokens, name);
@@ -94,6 +106,7 @@ final class EnvOverrides {
             case "limits" -> ConfigLoader.LIMITS_KEYS;
             case "storage" -> ConfigLoader.STORAGE_KEYS;
             case "http" -> ConfigLoader.HTTP_KEYS;
+            case "log" -> ConfigLoader.LOG_KEYS;
             default -> throw unknown(name, "'" + section.key + "' has no keys to set");
         };
         Match key = match(tokens, section.next, keys, name);
@@ -184,9 +197,27 @@ final class EnvOverrides {
                 DumperOptions.ScalarStyle.PLAIN), value));
     }
 
-    /** A scalar typed as YAML would type it, or a flow list {@code [a, b]} of such scalars. */
+    /**
+     * A scalar typed as YAML would type it, a flow list {@code [a, b]} of such scalars, or a flow mapping
+     * {@code {dev.tern.core: debug}} of such scalars (for {@code log.levels}).
+     */
     private static Node valueNode(String value, Mark mark) {
         String v = value.strip();
+        if (v.startsWith("{") && v.endsWith("}")) {
+            Node parsed;
+            try {
+                parsed = new Yaml(new LoaderOptions()).compose(new StringReader(v));
+            } catch (org.yaml.snakeyaml.error.YAMLException e) {
+                return scalar(v, mark); // reported by the loader as a wrong value
+            }
+            if (parsed instanceof MappingNode m) {
+                List<NodeTuple> tuples = new ArrayList<>();
+                for (NodeTuple t : m.getValue()) {
+                    tuples.add(new NodeTuple(scalar(text(t.getKeyNode()), mark), scalar(text(t.getValueNode()), mark)));
+                }
+                return new MappingNode(Tag.MAP, tuples, DumperOptions.FlowStyle.FLOW);
+            }
+        }
         if (v.startsWith("[") && v.endsWith("]")) {
             Node parsed = new Yaml(new LoaderOptions()).compose(new StringReader(v));
             if (parsed instanceof SequenceNode s) {
@@ -199,6 +230,10 @@ final class EnvOverrides {
             }
         }
         return scalar(v, mark);
+    }
+
+    private static String text(Node n) {
+        return n instanceof ScalarNode sc ? sc.getValue() : n.toString();
     }
 
     private static ScalarNode scalar(String text, Mark mark) {

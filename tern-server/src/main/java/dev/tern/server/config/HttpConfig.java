@@ -14,14 +14,26 @@ import java.util.Objects;
  * @param allowAnonymous {@code http.allow-anonymous}; honoured only on a loopback address
  * @param explicit the file configured the listener: failing to bind stops the broker. A default listener that
  *     cannot bind (the port is taken) is only a warning.
+ * @param tls {@code http.tls}: serve HTTPS with this certificate and key; null = plain HTTP
  */
 public record HttpConfig(boolean enabled, String host, int port, String token, Path admins, boolean allowAnonymous,
-                         boolean explicit) {
+                         boolean explicit, TlsConfig tls) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
 
     public HttpConfig {
         Objects.requireNonNull(host, "host");
+    }
+
+    /** Plain HTTP. */
+    public HttpConfig(boolean enabled, String host, int port, String token, Path admins, boolean allowAnonymous,
+                      boolean explicit) {
+        this(enabled, host, port, token, admins, allowAnonymous, explicit, null);
+    }
+
+    /** The same listener with HTTPS ({@code tls} not null) or plain HTTP. */
+    public HttpConfig withTls(TlsConfig newTls) {
+        return new HttpConfig(enabled, host, port, token, admins, allowAnonymous, explicit, newTls);
     }
 
     /** What a configuration file without an {@code http:} section (and {@code tern broker} without a file) gets. */

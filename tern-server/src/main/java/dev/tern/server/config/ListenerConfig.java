@@ -132,6 +132,11 @@ public record ListenerConfig(String type, String host, int port, Boolean allowAn
     }
 
     /** The same listener with other connection rate limits (0 = none). */
+    public ListenerConfig withMaxConnections(int newMaxConnections) {
+        return new ListenerConfig(type, host, port, allowAnonymous, tls, newMaxConnections, path, proxyProtocol,
+                maxConnectionRate, maxConnectionRatePerAddress, passwordFile, aclFile);
+    }
+
     public ListenerConfig withConnectionRates(int perSecond, int perAddress) {
         return new ListenerConfig(type, host, port, allowAnonymous, tls, maxConnections, path, proxyProtocol,
                 perSecond, perAddress, passwordFile, aclFile);

@@ -279,7 +279,7 @@ class ConfigLoaderTest {
         void unknownTopLevelKey() {
             failing("mqtt:\n  receive-maximum: 5\nlisteners_tls: 1\n")
                     .hasMessageStartingWith("tern.yaml:3: unknown key 'listeners_tls' (allowed: listeners, mqtt, "
-                            + "auth, limits, storage, http, sys-interval)");
+                            + "auth, limits, storage, http, sys-interval, log)");
         }
 
         @Test

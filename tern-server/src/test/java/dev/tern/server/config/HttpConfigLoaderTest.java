@@ -70,4 +70,33 @@ class HttpConfigLoaderTest {
                 .hasMessageContaining("did you mean 'token'?");
         failing("sys-interval: often\n").hasMessageStartingWith("tern.yaml:1: sys-interval: expected a duration");
     }
+
+    @Test
+    void tls() {
+        TestCertificates pki = new TestCertificates();
+        Path cert = TestCertificates.write(dir.resolve("server.pem"), TestCertificates.pem(pki.server));
+        Path key = TestCertificates.write(dir.resolve("server.key"),
+                TestCertificates.encrypted(pki.serverKeys.getPrivate(), "pw"));
+        HttpConfig h = parse("http:\n  bind: 127.0.0.1:8443\n  tls:\n    cert: " + cert + "\n    key: " + key
+                + "\n    key-password: pw\n    protocols: [TLSv1.3]\n").http();
+        assertThat(h.tls().cert()).isEqualTo(cert);
+        assertThat(h.tls().key()).isEqualTo(key);
+        assertThat(h.tls().keyPassword()).isEqualTo("pw");
+        assertThat(h.tls().protocols()).containsExactly("TLSv1.3");
+        assertThat(parse("http:\n  bind: 127.0.0.1:8443\n").http().tls()).isNull();
+        assertThat(ConfigLoader.parseDocument("", "tern.yaml", java.util.Map.of("TERN_HTTP_TLS_CERT", cert.toString(),
+                "TERN_HTTP_TLS_KEY", key.toString(), "TERN_HTTP_TLS_KEY_PASSWORD", "pw")).broker().http().tls().cert())
+                .isEqualTo(cert);
+
+        failing("http:\n  tls:\n    cert: " + cert + "\n").hasMessage("tern.yaml:2: http.tls: missing key 'key' "
+                + "(the server's private key, a PEM file)");
+        failing("http:\n  tls:\n    cert: " + cert + "\n    key: " + key + "\n")
+                .hasMessageStartingWith("tern.yaml:4: http.tls.key: ");
+        failing("http:\n  tls:\n    cert: " + cert + "\n    key: /no/such.key\n")
+                .hasMessageStartingWith("tern.yaml:4: http.tls.key: no such file: /no/such.key");
+        failing("http:\n  tls:\n    cert: " + cert + "\n    key: " + key + "\n    key-password: pw\n"
+                + "    client-auth: require\n")
+                .hasMessage("tern.yaml:6: unknown key 'http.tls.client-auth' (allowed: cert, key, key-password, "
+                        + "protocols, ciphers, provider)");
+    }
 }

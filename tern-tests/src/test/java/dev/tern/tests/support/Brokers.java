@@ -15,6 +15,11 @@ public final class Brokers {
      * that publishes "while the client is offline" waits for this first.
      */
     public static void awaitOffline(TernExtension broker, String clientId) {
-        await().atMost(Duration.ofSeconds(5)).until(() -> !broker.tern().broker().isConnected(clientId));
+        awaitOffline(broker.tern(), clientId);
+    }
+
+    /** The same for a broker a test started itself. */
+    public static void awaitOffline(dev.tern.server.Tern tern, String clientId) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> !tern.broker().isConnected(clientId));
     }
 }

@@ -85,7 +85,7 @@ class LogConfigProcessTest {
             });
             assertThat(lines).anyMatch(l -> l.contains("client log-test connected from"));
             // the root at warn: the HTTP listener's INFO line (always logged at start) is not
-            assertThat(lines).noneMatch(l -> l.contains("HTTP metrics and admin API on"));
+            assertThat(lines).noneMatch(l -> l.contains("HTTP metrics, admin API and dashboard on"));
         }
     }
 
@@ -95,7 +95,7 @@ class LogConfigProcessTest {
         try (BrokerProcess broker = BrokerProcess.start("-c", file.toString())) {
             String ready = broker.await("ready: listeners");
             assertThat(ready).matches(TIMESTAMP.pattern() + " INFO  \\[main] dev\\.tern\\.cli - Tern .*");
-            assertThat(broker.lines()).anyMatch(l -> l.contains("HTTP metrics and admin API on"));
+            assertThat(broker.lines()).anyMatch(l -> l.contains("HTTP metrics, admin API and dashboard on"));
         }
         try (BrokerProcess broker = BrokerProcess.start("-c", file.toString(), "--log-format", "json")) {
             String ready = broker.await("ready: listeners");

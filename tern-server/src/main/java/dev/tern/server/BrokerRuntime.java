@@ -343,7 +343,7 @@ final class BrokerRuntime {
                 throw new IllegalStateException("http.bind " + h.host() + ":" + h.port() + ": cannot start the HTTP "
                         + "listener: " + cause.getMessage(), e);
             }
-            LOG.warn("no HTTP metrics and admin API: {}:{} is not available ({}); set http.bind to another address",
+            LOG.warn("no HTTP metrics, admin API or dashboard: {}:{} is not available ({}); set http.bind to another address",
                     h.host(), h.port(), cause.getMessage());
             observability = dev.tern.observability.Observability.start(broker, null, config.sysInterval(), control);
         }

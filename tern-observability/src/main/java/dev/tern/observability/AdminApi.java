@@ -45,7 +45,8 @@ final class AdminApi {
     private final BrokerControl control;
     private final HttpAuth auth;
     private final long startedAtMillis = System.currentTimeMillis();
-    private final String httpAddress;
+    /** The HTTP listener's bound address, host:port (known once it is bound). */
+    private final java.util.function.Supplier<String> httpAddress;
     private final java.time.Duration sysInterval;
 
     /** A request as the API sees it; {@code path} is after {@code /api/v1}, still percent-encoded. */
@@ -88,8 +89,8 @@ final class AdminApi {
         }
     }
 
-    AdminApi(BrokerInspector inspector, BrokerControl control, HttpAuth auth, String httpAddress,
-             java.time.Duration sysInterval) {
+    AdminApi(BrokerInspector inspector, BrokerControl control, HttpAuth auth,
+             java.util.function.Supplier<String> httpAddress, java.time.Duration sysInterval) {
         this.inspector = inspector;
         this.control = control;
         this.auth = auth;
@@ -207,7 +208,7 @@ final class AdminApi {
                     "startedAt", Instant.ofEpochMilli(startedAtMillis).toString(),
                     "uptimeSeconds", (System.currentTimeMillis() - startedAtMillis) / 1000,
                     "listeners", control.listeners(),
-                    "http", httpAddress,
+                    "http", httpAddress.get(),
                     "sysIntervalSeconds", sysInterval.toSeconds(),
                     "clientsConnected", inspector.connectedClients(),
                     "sessions", t.sessions(),

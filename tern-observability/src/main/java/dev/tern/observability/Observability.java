@@ -59,10 +59,14 @@ public final class Observability implements AutoCloseable {
         try {
             metrics = new BrokerMetrics(inspector);
             auth = new HttpAuth(http);
-            String where = http.host() + ":" + http.port();
-            AdminApi api = new AdminApi(inspector, control, auth, where, sysInterval);
+            // the API reports the bound port (http.bind may say 0), known once the server below is bound
+            java.util.concurrent.atomic.AtomicReference<InetSocketAddress> boundTo =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            AdminApi api = new AdminApi(inspector, control, auth, () -> hostForUrl(http.host()) + ":"
+                    + (boundTo.get() == null ? http.port() : boundTo.get().getPort()), sysInterval);
             server = new AdminHttpServer(http, api, metrics, auth);
             InetSocketAddress bound = server.start();
+            boundTo.set(bound);
             LOG.info("HTTP metrics, admin API and dashboard on {}://{}:{}/ ({})", http.scheme(), hostForUrl(http.host()),
                     bound.getPort(), describeAccess(http, auth));
             if (http.tls() != null) {

@@ -311,8 +311,8 @@ final class BrokerRuntime {
     private void startObservability() {
         dev.tern.server.config.HttpConfig h = config.http();
         dev.tern.observability.HttpSettings settings = h.enabled()
-                ? new dev.tern.observability.HttpSettings(h.host(), h.port(), h.token(), h.admins(), h.allowAnonymous(),
-                        httpTls(h))
+                ? new dev.tern.observability.HttpSettings(h.host(), h.port(), httpToken(h), h.admins(),
+                        h.allowAnonymous(), httpTls(h))
                 : null;
         dev.tern.observability.BrokerControl control = new dev.tern.observability.BrokerControl() {
             @Override
@@ -347,6 +347,22 @@ final class BrokerRuntime {
                     h.host(), h.port(), cause.getMessage());
             observability = dev.tern.observability.Observability.start(broker, null, config.sysInterval(), control);
         }
+    }
+
+    /**
+     * {@code http.token}; or, when no credentials are configured at all and the broker keeps a data folder, the token
+     * of {@code <data>/http-token} (created at the first start), so that the dashboard and {@code tern ctl} work
+     * without a secret in the configuration. Null otherwise (every request then gets 401).
+     */
+    private String httpToken(dev.tern.server.config.HttpConfig h) {
+        if (h.token() != null || h.admins() != null || h.allowAnonymous() || config.storage().inMemory()) {
+            return h.token();
+        }
+        HttpTokenFile.Token t = HttpTokenFile.readOrCreate(config.storage().dir());
+        LOG.info("http.token and http.admins are not set: the HTTP listener's bearer token is in {}{} (for the "
+                + "dashboard and tern ctl; set http.token or http.admins to choose your own)", t.file().toAbsolutePath(),
+                t.created() ? ", created now" : "");
+        return t.value();
     }
 
     /**

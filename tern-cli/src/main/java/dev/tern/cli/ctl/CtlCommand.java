@@ -1,5 +1,8 @@
 package dev.tern.cli.ctl;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,7 +27,8 @@ import picocli.CommandLine.Spec;
             PublishCommand.class},
         footerHeading = "%n",
         footer = {"Credentials: --token (or the TERN_TOKEN environment variable) for http.token, -u user:password for "
-                + "a user of http.admins.",
+                + "a user of http.admins; without them, the token file data/http-token that tern broker writes when "
+                + "no http credentials are configured (--token-file for another).",
             "Exit codes: 0 ok; 1 the broker refused or could not be reached (e.g. connection refused, credentials "
                     + "refused, no such client); 2 wrong option or argument."})
 public final class CtlCommand implements Callable<Integer> {
@@ -36,8 +40,14 @@ public final class CtlCommand implements Callable<Integer> {
     String url;
 
     @Option(names = "--token", paramLabel = "TOKEN", scope = ScopeType.INHERIT,
-            description = "Bearer token (http.token). Default: the TERN_TOKEN environment variable.")
+            description = "Bearer token (http.token). Default: the TERN_TOKEN environment variable, else the token "
+                    + "file (--token-file).")
     String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "File holding the bearer token: the http-token file that tern broker writes in its data "
+                    + "folder when no http credentials are configured. Default: data/http-token, when it exists.")
+    Path tokenFile;
 
     @Option(names = {"-u", "--user"}, paramLabel = "USER:PASSWORD", scope = ScopeType.INHERIT,
             description = "HTTP Basic credentials of a user of http.admins.")
@@ -60,6 +70,9 @@ public final class CtlCommand implements Callable<Integer> {
             description = "Show this help and exit.")
     boolean help;
 
+    /** The token file tern broker writes in its default data folder, relative to where tern ctl runs. */
+    static final Path DEFAULT_TOKEN_FILE = Path.of("data", "http-token");
+
     /** Where TERN_TOKEN is read from (tests replace it). */
     Map<String, String> environment = System.getenv();
 
@@ -77,6 +90,26 @@ public final class CtlCommand implements Callable<Integer> {
         if (t != null && t.isEmpty() && token == null) {
             t = null;
         }
+        if (t == null && (tokenFile != null || user == null)) {
+            t = readTokenFile();
+        }
         return AdminClient.connect(url, t, user, caFile, insecure);
+    }
+
+    /** The token of --token-file, or of data/http-token when that exists; null when neither applies. */
+    private String readTokenFile() throws CtlException {
+        Path file = tokenFile != null ? tokenFile : DEFAULT_TOKEN_FILE;
+        if (tokenFile == null && !Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            String t = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (t.isEmpty()) {
+                throw CtlException.usage("--token-file " + file + ": the file is empty");
+            }
+            return t;
+        } catch (IOException e) {
+            throw CtlException.usage("--token-file " + file + ": cannot read it (" + e.getMessage() + ")");
+        }
     }
 }

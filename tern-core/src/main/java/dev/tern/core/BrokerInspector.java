@@ -115,6 +115,11 @@ public final class BrokerInspector {
         return broker.shards().length;
     }
 
+    /** The durable store's size (no scan), or empty when the broker keeps nothing on disk. Any thread. */
+    public Optional<dev.tern.spi.storage.StorageSize> storageSize() {
+        return broker.storage() == null ? Optional.empty() : Optional.of(broker.storage().size());
+    }
+
     // ================= sessions and clients, via the shards =================
 
     /** Every session (connected and offline), sorted by client id. */

@@ -4,6 +4,7 @@ import dev.tern.codec.ReasonCode;
 import dev.tern.core.BrokerInspector;
 import dev.tern.core.BrokerStats;
 import dev.tern.core.DropReason;
+import dev.tern.spi.storage.StorageSize;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,6 +54,12 @@ public final class BrokerMetrics implements AutoCloseable {
         return registry;
     }
 
+    /** A gauge of the store's size, read at scrape (cheap: no scan). */
+    private void storageGauge(String name, String description, java.util.function.ToLongFunction<StorageSize> f) {
+        Gauge.builder(name, inspector, i -> i.storageSize().map(f::applyAsLong).orElse(0L))
+                .description(description).baseUnit("bytes").register(registry);
+    }
+
     private void registerBroker() {
         MeterRegistry r = registry;
         Gauge.builder("tern.connections", inspector, i -> i.broker().connectionCount())
@@ -72,6 +79,14 @@ public final class BrokerMetrics implements AutoCloseable {
                 .description("Retained messages held").register(r);
         Gauge.builder("tern.subscriptions", inspector, BrokerInspector::subscriptionCount)
                 .description("Subscriptions in the topic index").register(r);
+        if (inspector.storageSize().isPresent()) {
+            storageGauge("tern.storage.disk", "Bytes of the data folder's files (RocksDB data, logs, metadata)",
+                    StorageSize::diskBytes);
+            storageGauge("tern.storage.live.data", "RocksDB's estimate of the bytes of live data in the store",
+                    StorageSize::liveDataBytes);
+            storageGauge("tern.storage.memory", "Off-heap memory of the store: RocksDB memtables and block cache",
+                    StorageSize::memoryBytes);
+        }
 
         FunctionCounter.builder("tern.connects", stats, BrokerStats::connects)
                 .description("Successful CONNECTs").register(r);

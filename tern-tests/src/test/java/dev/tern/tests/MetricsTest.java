@@ -70,6 +70,36 @@ class MetricsTest {
     }
 
     @Test
+    @DisplayName("a broker on disk exposes the store's size, and it grows as messages are stored; in memory it has none")
+    void storageSizes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data) {
+        assertThat(scrape().keySet()).as("in memory: nothing to report").noneMatch(k -> k.startsWith("tern_storage"));
+        try (dev.tern.server.Tern durable = dev.tern.server.Tern.builder().port(0).dataDir(data)
+                .http(HttpConfig.on("127.0.0.1", 0, TOKEN, null, false)).build()) {
+            int port = durable.start();
+            ObservabilityHttp h = ObservabilityHttp.bearer(durable.httpAddress(), TOKEN);
+            Map<String, Double> before = ObservabilityHttp.prometheus(h.get("/metrics").body());
+            double disk = value(before, "tern_storage_disk_bytes");
+            assertThat(disk).isPositive();
+            assertThat(before).containsKeys("tern_storage_live_data_bytes", "tern_storage_memory_bytes");
+            try (RawMqttClient sub = Raw.connected(port, ConnectBuilder.v5("storage-sub").cleanStart(false)
+                    .sessionExpiry(600))) {
+                sub.subscribe("storage/t", 1);
+                sub.send(dev.tern.codec.packet.Disconnect.NORMAL);
+            }
+            try (RawMqttClient pub = Raw.connected(port, ConnectBuilder.v5("storage-pub"))) {
+                byte[] payload = new byte[16 * 1024];
+                for (int i = 1; i <= 40; i++) {
+                    pub.send(dev.tern.codec.packet.Publish.of("storage/t", 1, false, i, payload));
+                    pub.expect(PubAck.class);
+                }
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(value(ObservabilityHttp.prometheus(
+                    h.get("/metrics").body()), "tern_storage_disk_bytes")).as("640 KB queued for storage-sub")
+                    .isGreaterThan(disk + 500_000));
+        }
+    }
+
+    @Test
     @DisplayName("values move after publishes: messages and bytes by QoS, latency histogram, gauges")
     void valuesMove() {
         Map<String, Double> before = scrape();

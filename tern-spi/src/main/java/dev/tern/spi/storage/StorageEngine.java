@@ -109,6 +109,11 @@ public interface StorageEngine extends AutoCloseable {
     /** Counts what the store holds. Blocking, scans: for tools and tests. */
     StorageStats stats();
 
+    /** The store's size without scanning it, for metrics; any thread. */
+    default StorageSize size() {
+        return StorageSize.NONE;
+    }
+
     /**
      * Completes the batches committed so far, makes them durable whatever the sync mode, and releases the store
      * (files, lock). Batches committed after close fail. Blocking; idempotent.

@@ -13,6 +13,7 @@ import dev.tern.spi.storage.StorageCorruptedException;
 import dev.tern.spi.storage.StorageEngine;
 import dev.tern.spi.storage.StorageException;
 import dev.tern.spi.storage.StorageLockedException;
+import dev.tern.spi.storage.StorageSize;
 import dev.tern.spi.storage.StorageStats;
 import dev.tern.spi.storage.StoredMessage;
 import dev.tern.spi.storage.SubscriptionRecord;
@@ -498,6 +499,31 @@ public final class RocksDbStorageEngine implements StorageEngine {
 
     @Override
     public StorageStats stats() {
+        long disk = diskBytes();
+        StorageStats[] stats = new StorageStats[1];
+        atSnapshot(kv -> stats[0] = StoreLogic.stats(kv, disk));
+        return stats[0];
+    }
+
+    /** Files on disk, and RocksDB's own estimates of live data and of its memtables and block cache. */
+    @Override
+    public synchronized StorageSize size() {
+        // under the monitor close() takes to mark the store closed: the native handles are not freed meanwhile
+        if (closed) {
+            return StorageSize.NONE;
+        }
+        try {
+            long live = db.getAggregatedLongProperty("rocksdb.estimate-live-data-size");
+            long memtables = db.getAggregatedLongProperty("rocksdb.cur-size-all-mem-tables");
+            // one cache shared by every column family: read it once, not summed over them
+            long cache = db.getLongProperty("rocksdb.block-cache-usage");
+            return new StorageSize(diskBytes(), live, memtables + cache);
+        } catch (RocksDBException | StorageException e) {
+            return StorageSize.NONE;
+        }
+    }
+
+    private long diskBytes() {
         long[] disk = {0};
         try (Stream<Path> files = Files.list(dir)) {
             files.forEach(p -> {
@@ -510,9 +536,7 @@ public final class RocksDbStorageEngine implements StorageEngine {
         } catch (IOException e) {
             throw new StorageException("Cannot list data folder " + dir + ": " + e, dir, e);
         }
-        StorageStats[] stats = new StorageStats[1];
-        atSnapshot(kv -> stats[0] = StoreLogic.stats(kv, disk[0]));
-        return stats[0];
+        return disk[0];
     }
 
     private void atSnapshot(Consumer<KeyValueReader> read) {

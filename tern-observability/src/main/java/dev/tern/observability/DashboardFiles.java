@@ -33,7 +33,7 @@ final class DashboardFiles {
     static final List<String> FILES = List.of(
             "index.html", "dashboard.css", "favicon.svg",
             "js/main.js", "js/api.js", "js/dom.js", "js/chart.js", "js/mqtt-ws.js",
-            "js/login.js", "js/overview.js", "js/clients.js", "js/subscriptions.js", "js/retained.js",
+            "js/login.js", "js/page.js", "js/overview.js", "js/clients.js", "js/subscriptions.js", "js/retained.js",
             "js/explorer.js");
 
     /**

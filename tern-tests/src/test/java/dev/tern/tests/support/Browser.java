@@ -32,7 +32,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Headless Chromium driven through WebDriver, for the dashboard's browser tests: Debian's {@code chromium} and
  * {@code chromium-driver} (installed by {@code .ci/run}). The driver's path is given to Selenium, so Selenium
  * Manager never runs and nothing is downloaded. {@link #skipReason()} and {@link #assumeRunnable} skip the tests,
- * printing why, when the two are not installed, except where {@code TERN_BROWSER_TESTS=required} (CI, after
+ * printing why, when the two are not installed, except where {@code BROWSER_TESTS=required} (CI, after
  * installing them) makes that a failure.
  */
 public final class Browser implements AutoCloseable {
@@ -65,13 +65,13 @@ public final class Browser implements AutoCloseable {
 
     /**
      * For a test class's {@code @BeforeAll}: why its browser tests must be skipped here (Chromium missing), printed,
-     * or null when they can run. Throws instead when CI requires the browser tests ({@code TERN_BROWSER_TESTS=
+     * or null when they can run. Throws instead when CI requires the browser tests ({@code BROWSER_TESTS=
      * required}).
      */
     public static String skipReason() {
         Optional<String> reason = unavailable();
-        if (reason.isPresent() && "required".equals(System.getenv("TERN_BROWSER_TESTS"))) {
-            throw new AssertionError("TERN_BROWSER_TESTS=required, but " + reason.get());
+        if (reason.isPresent() && "required".equals(System.getenv("BROWSER_TESTS"))) {
+            throw new AssertionError("BROWSER_TESTS=required, but " + reason.get());
         }
         reason.ifPresent(r -> System.err.println("SKIPPED browser tests: " + r));
         return reason.orElse(null);

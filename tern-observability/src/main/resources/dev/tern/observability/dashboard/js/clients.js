@@ -2,14 +2,15 @@
 // kick button (DELETE /api/v1/clients/{id}: MQTT 5 clients get DISCONNECT 0x98).
 
 import { byId, debounce, el, formatNumber, replace, row, status, table } from './dom.js';
+import { ListPage } from './page.js';
 import { describeError, request, segment, Unauthorized } from './api.js';
 
 const REFRESH_MS = 5000;
 const LIMIT = 500;
 
-export class ClientsPage {
+export class ClientsPage extends ListPage {
   constructor() {
-    this.visible = false;
+    super();
     this.statusLine = byId('clients-status');
     const search = debounce(() => this.refresh(), 250);
     for (const id of ['clients-id', 'clients-username', 'clients-address']) {
@@ -19,22 +20,6 @@ export class ClientsPage {
       event.preventDefault();
       this.refresh();
     });
-  }
-
-  start() {}
-
-  stop() {
-    this.hide();
-  }
-
-  show() {
-    this.visible = true;
-    this.refresh();
-  }
-
-  hide() {
-    this.visible = false;
-    clearTimeout(this.timer);
   }
 
   async refresh() {

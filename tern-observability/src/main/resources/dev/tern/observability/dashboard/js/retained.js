@@ -2,6 +2,7 @@
 // one by one (DELETE /api/v1/retained/{topic}) or all that match (DELETE /api/v1/retained?filter=).
 
 import { byId, el, formatBytes, formatNumber, hex, replace, row, status, table } from './dom.js';
+import { ListPage } from './page.js';
 import { describeError, request, segment, Unauthorized } from './api.js';
 
 const LIMIT = 500;
@@ -13,9 +14,9 @@ function payloadBytes(m) {
   return new TextEncoder().encode(m.payload);
 }
 
-export class RetainedPage {
+export class RetainedPage extends ListPage {
   constructor() {
-    this.visible = false;
+    super();
     this.selected = null;
     this.statusLine = byId('retained-status');
     byId('retained-filters').addEventListener('submit', (event) => {
@@ -24,21 +25,6 @@ export class RetainedPage {
       this.refresh();
     });
     byId('retained-delete-all').addEventListener('click', () => this.#deleteAll());
-  }
-
-  start() {}
-
-  stop() {
-    this.hide();
-  }
-
-  show() {
-    this.visible = true;
-    this.refresh();
-  }
-
-  hide() {
-    this.visible = false;
   }
 
   #filter() {

@@ -2,14 +2,15 @@
 // and the topic filters they make up, with their subscriber counts.
 
 import { byId, debounce, el, formatNumber, replace, row, status, table } from './dom.js';
+import { ListPage } from './page.js';
 import { describeError, request, Unauthorized } from './api.js';
 
 const REFRESH_MS = 5000;
 const LIMIT = 2000;
 
-export class SubscriptionsPage {
+export class SubscriptionsPage extends ListPage {
   constructor() {
-    this.visible = false;
+    super();
     this.statusLine = byId('subscriptions-status');
     const search = debounce(() => this.refresh(), 250);
     byId('subscriptions-client').addEventListener('input', search);
@@ -18,22 +19,6 @@ export class SubscriptionsPage {
       event.preventDefault();
       this.refresh();
     });
-  }
-
-  start() {}
-
-  stop() {
-    this.hide();
-  }
-
-  show() {
-    this.visible = true;
-    this.refresh();
-  }
-
-  hide() {
-    this.visible = false;
-    clearTimeout(this.timer);
   }
 
   async refresh() {

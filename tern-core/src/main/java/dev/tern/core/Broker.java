@@ -417,7 +417,7 @@ public final class Broker {
                     Withdrawable put = d.backlog().online ? new Withdrawable() : null;
                     journal.add(new Mutation.PutQueueEntry(d.clientId(), dev.tern.spi.storage.QueueEntry.queued(seq,
                             message.storageId(), d.qos(), d.retainAsPublished() && message.retain(),
-                            d.subscriptionIds(), via == null ? null : via.fullFilter()), put));
+                            d.subscriptionIds(), via == null ? null : via.fullFilter()), put, true));
                     withEntries.add(d.stored(seq, put));
                 } else if (withEntries != null) {
                     withEntries.add(d);

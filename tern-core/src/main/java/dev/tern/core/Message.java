@@ -105,6 +105,11 @@ public final class Message {
         return STORAGE_ID.compareAndSet(this, 0L, fresh) ? fresh : storageId;
     }
 
+    /** Gives the message the store id {@code fresh} if it has none yet; true when this call set it. */
+    boolean claimStorageId(long fresh) {
+        return STORAGE_ID.compareAndSet(this, 0L, fresh);
+    }
+
     private static final java.lang.invoke.VarHandle STORAGE_ID;
 
     static {

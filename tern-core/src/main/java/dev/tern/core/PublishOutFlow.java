@@ -242,7 +242,8 @@ final class PublishOutFlow {
             // this shard now writes about the entry itself: from here on it is removed, never withdrawn
             o = new Outbound(o.message(), o.qos(), o.retain(), o.subscriptionIds(), o.sharedVia(), o.seq(), null);
         }
-        if (!o.isStored()) {
+        boolean isNew = !o.isStored();
+        if (isNew) {
             // put again even if the publisher's shard stored it: the store may have skipped that write (an entry
             // acknowledged within its write group takes its message along), and putting twice is harmless
             journal.putAgain(o.message());
@@ -251,7 +252,7 @@ final class PublishOutFlow {
                 arrivedDuringLoad.add(o.seq());
             }
         }
-        journal.add(new Mutation.PutQueueEntry(owner.clientId, entry(o, state, packetId)));
+        journal.add(new Mutation.PutQueueEntry(owner.clientId, entry(o, state, packetId), null, isNew));
         return o;
     }
 

@@ -75,9 +75,15 @@ final class ShardJournal {
 
     /** Puts the message into this batch unless it is known to be stored already. Returns its id. */
     long reference(Message m) {
-        long id = m.storageId(engine::nextMessageId);
+        boolean isNew = false;
+        if (m.storageId() == 0) {
+            // an id allocated here is new to the store, unless the message was visible elsewhere before this batch:
+            // a retained one is (the retained store holds it before routing), an ordinary one is not
+            isNew = m.claimStorageId(engine.nextMessageId()) && !m.retain();
+        }
+        long id = m.storageId();
         if (!m.storedBeforeRouting()) {
-            put(m, id);
+            put(m, id, isNew);
         }
         return id;
     }
@@ -85,14 +91,14 @@ final class ShardJournal {
     /** Puts the message into this batch even if it was stored (it may have been deleted since: retained copies). */
     long putAgain(Message m) {
         long id = m.storageId(engine::nextMessageId);
-        put(m, id);
+        put(m, id, false);
         return id;
     }
 
-    private void put(Message m, long id) {
+    private void put(Message m, long id, boolean isNew) {
         if (lastPut != id) {
             lastPut = id;
-            add(new Mutation.PutMessage(StoredForms.toStored(m, id)));
+            add(new Mutation.PutMessage(StoredForms.toStored(m, id), isNew));
         }
     }
 

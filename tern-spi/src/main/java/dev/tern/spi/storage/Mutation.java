@@ -44,11 +44,17 @@ public sealed interface Mutation {
     /**
      * Stores a message with no references yet. Put it in the same batch as its first reference, or in an earlier
      * one: the store counts references from then on. Putting an id that is stored replaces its content and keeps
-     * its references.
+     * its references. {@code isNew}: the caller knows that no batch before this one holds the id (it was just
+     * allocated, and no other shard can have seen it), so the store need not look for it.
      */
-    record PutMessage(StoredMessage message) implements Mutation {
+    record PutMessage(StoredMessage message, boolean isNew) implements Mutation {
         public PutMessage {
             Objects.requireNonNull(message, "message");
+        }
+
+        /** A put of a message that may be stored already. */
+        public PutMessage(StoredMessage message) {
+            this(message, false);
         }
     }
 
@@ -63,17 +69,19 @@ public sealed interface Mutation {
      * Appends an entry to a session's queue or replaces the entry with the same sequence number (to change its
      * state). Adds a reference to the entry's message (and drops the replaced entry's); the message must be stored.
      * With a {@code withdrawable} (may be null), the store applies it only if it {@link Withdrawable#claim claims}
-     * it first.
+     * it first. {@code isNew}: the entry's seq was never used by this client (a new entry, not a replacement), so the
+     * store need not look for an entry to replace.
      */
-    record PutQueueEntry(String clientId, QueueEntry entry, Withdrawable withdrawable) implements Mutation {
+    record PutQueueEntry(String clientId, QueueEntry entry, Withdrawable withdrawable, boolean isNew)
+            implements Mutation {
         public PutQueueEntry {
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(entry, "entry");
         }
 
-        /** A put the core will not take back. */
+        /** A put the core will not take back, of an entry that may be stored already. */
         public PutQueueEntry(String clientId, QueueEntry entry) {
-            this(clientId, entry, null);
+            this(clientId, entry, null, false);
         }
     }
 

@@ -57,7 +57,7 @@ public final class StorageBatch {
 
     /** A put the core may still {@link Withdrawable#withdraw withdraw} until the store applies it. */
     public StorageBatch putQueueEntry(String clientId, QueueEntry entry, Withdrawable withdrawable) {
-        return add(new Mutation.PutQueueEntry(clientId, entry, withdrawable));
+        return add(new Mutation.PutQueueEntry(clientId, entry, withdrawable, false));
     }
 
     public StorageBatch removeQueueEntry(String clientId, long seq) {

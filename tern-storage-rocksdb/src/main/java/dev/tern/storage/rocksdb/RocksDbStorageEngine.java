@@ -59,7 +59,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Snapshot;
 import org.rocksdb.Status;
-import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -68,8 +68,8 @@ import org.rocksdb.WriteOptions;
  * <h2>Threads and group commit</h2>
  * One writer thread ({@code tern-storage-writer}) owns all writes. {@link #commit} puts the batch on a lock-free
  * queue and returns. The writer takes every batch waiting (up to {@value #MAX_GROUP}), applies them in order into
- * one {@link WriteBatchWithIndex} (each under a save point, so an invalid batch is rolled back alone) and writes it
- * once. In {@link SyncMode#ALWAYS} it then hands the group's futures to the {@link WalSyncer} ({@code
+ * one {@link RocksTables.GroupWriter} (each under a save point, so an invalid batch is rolled back alone) and writes
+ * it once, as one {@link WriteBatch} with the last value of each key. In {@link SyncMode#ALWAYS} it then hands the group's futures to the {@link WalSyncer} ({@code
  * tern-storage-wal-sync}), which syncs the log and completes them, while the writer goes on with the next group:
  * every group written during one sync shares the next. Under load, many shards' batches share one sync. Reads go
  * through the same queue (after the group before them is written) so that they see every batch committed before
@@ -83,6 +83,8 @@ import org.rocksdb.WriteOptions;
  */
 public final class RocksDbStorageEngine implements StorageEngine {
     static final int MAX_GROUP = 1024;
+    /** Keys the writer remembers ({@link RecentWrites}): about 15 MB of heap at most. */
+    static final int RECENT_WRITES = Integer.getInteger("tern.storage.recent-writes", 100_000);
 
     static {
         RocksDB.loadLibrary();
@@ -100,6 +102,8 @@ public final class RocksDbStorageEngine implements StorageEngine {
     private final ConcurrentLinkedQueue<Task> tasks = new ConcurrentLinkedQueue<>();
     private final Thread writer;
     private final ScheduledExecutorService syncer;
+    /** Queue entries and reference counts written lately, read back without RocksDB. Writer thread only. */
+    private final RecentWrites recentWrites = new RecentWrites(RECENT_WRITES);
     /** sync=always: syncs behind the writer and completes the futures ({@link WalSyncer}); null otherwise. */
     private final WalSyncer walSyncer;
     private final AtomicBoolean unsynced = new AtomicBoolean();
@@ -311,14 +315,15 @@ public final class RocksDbStorageEngine implements StorageEngine {
         if (settings.readOnly()) {
             return;
         }
-        try (ReadOptions ro = new ReadOptions(); WriteBatchWithIndex wb = new WriteBatchWithIndex(true);
+        try (ReadOptions ro = new ReadOptions(); WriteBatch wb = new WriteBatch();
              WriteOptions wo = new WriteOptions().setSync(true)) {
-            RocksTables.BatchWriter kv = new RocksTables.BatchWriter(db, handles, ro, wb);
+            RocksTables.GroupWriter kv = new RocksTables.GroupWriter(db, handles, ro);
             if (format == null) {
                 kv.put(Table.META, Keys.FORMAT_VERSION, Records.encodeLong(1));
             }
             StoreLogic.purgeUnreferenced(kv);
-            if (wb.count() > 0) {
+            if (kv.size() > 0) {
+                kv.writeTo(wb);
                 db.write(wo, wb);
             }
         }
@@ -576,18 +581,31 @@ public final class RocksDbStorageEngine implements StorageEngine {
      */
     private static final boolean SYNC_IN_WRITER = Boolean.getBoolean("tern.storage.sync-in-writer");
 
+    /**
+     * At most this long from a group's first batch to its write ({@code -Dtern.storage.gather-max-micros=N}; 0, the
+     * default: no bound but {@link #MAX_GROUP}). Under a steady stream the writer otherwise gathers until the group is
+     * full, which saves writes (more acknowledgements cancel out) and costs latency.
+     */
+    private static final long GATHER_MAX_NANOS = Long.getLong("tern.storage.gather-max-micros", 0) * 1000;
+
     private void runWriter() {
         List<Commit> group = new ArrayList<>();
+        long groupStarted = 0;
         while (true) {
             Task task = tasks.poll();
             if (task instanceof Commit c) {
+                if (group.isEmpty()) {
+                    groupStarted = System.nanoTime();
+                }
                 group.add(c);
-                if (group.size() < MAX_GROUP) {
+                if (group.size() < MAX_GROUP
+                        && (GATHER_MAX_NANOS == 0 || System.nanoTime() - groupStarted < GATHER_MAX_NANOS)) {
                     continue;
                 }
             }
             if (!group.isEmpty()) {
-                if (task == null && GATHER_NANOS > 0 && group.size() < MAX_GROUP) {
+                if (task == null && GATHER_NANOS > 0 && group.size() < MAX_GROUP
+                        && (GATHER_MAX_NANOS == 0 || System.nanoTime() - groupStarted < GATHER_MAX_NANOS)) {
                     // wait for a quiet moment before writing: acknowledgements of what this group holds then land in
                     // it and cancel out (WriteElision), and more batches share the sync
                     LockSupport.parkNanos(GATHER_NANOS);
@@ -633,10 +651,10 @@ public final class RocksDbStorageEngine implements StorageEngine {
             elidedWrites.addAndGet(cancelled.size());
         }
         boolean wrote = false;
-        try (WriteBatchWithIndex wb = new WriteBatchWithIndex(true)) {
-            RocksTables.BatchWriter kv = new RocksTables.BatchWriter(db, handles, readOptions, wb);
+        try (WriteBatch wb = new WriteBatch()) {
+            RocksTables.GroupWriter kv = new RocksTables.GroupWriter(db, handles, readOptions, recentWrites);
             for (Commit c : group) {
-                wb.setSavePoint();
+                kv.setSavePoint();
                 try {
                     for (Mutation m : c.batch().mutations()) {
                         if (!cancelled.isEmpty() && cancelled.contains(m)) {
@@ -648,14 +666,15 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 } catch (RocksTables.RocksFailure e) {
                     throw e.rocks();
                 } catch (RuntimeException e) {
-                    wb.rollbackToSavePoint();
-                    kv.forgetWrites();
+                    kv.rollbackToSavePoint();
                     c.future().completeExceptionally(new StorageException("Batch rejected, nothing of it applied: "
                             + e.getMessage(), dir, e));
                 }
             }
-            if (wb.count() > 0) {
+            if (kv.size() > 0) {
+                kv.writeTo(wb);
                 db.write(writeOptions, wb);
+                kv.written();
                 wrote = true;
                 groupsWritten.incrementAndGet();
                 batchesWritten.addAndGet(applied.size());
@@ -702,10 +721,15 @@ public final class RocksDbStorageEngine implements StorageEngine {
             return;
         }
         T result;
-        try (WriteBatchWithIndex wb = new WriteBatchWithIndex(true)) {
-            result = w.work().apply(new RocksTables.BatchWriter(db, handles, readOptions, wb));
-            if (wb.count() > 0) {
+        boolean wrote = false;
+        try (WriteBatch wb = new WriteBatch()) {
+            RocksTables.GroupWriter kv = new RocksTables.GroupWriter(db, handles, readOptions, recentWrites);
+            result = w.work().apply(kv);
+            if (kv.size() > 0) {
+                kv.writeTo(wb);
                 db.write(writeOptions, wb);
+                kv.written();
+                wrote = true;
                 if (settings.sync() == SyncMode.BATCH) {
                     unsynced.set(true);
                 }
@@ -714,7 +738,21 @@ public final class RocksDbStorageEngine implements StorageEngine {
             w.future().completeExceptionally(failed("write", e));
             return;
         }
-        w.future().complete(result);
+        if (walSyncer != null) {
+            // durable, as every commit in this mode, before it completes
+            CompletableFuture<Void> synced = new CompletableFuture<>();
+            T done = result;
+            synced.whenComplete((v, e) -> {
+                if (e == null) {
+                    w.future().complete(done);
+                } else {
+                    w.future().completeExceptionally(e);
+                }
+            });
+            walSyncer.written(List.of(synced), wrote);
+        } else {
+            w.future().complete(result);
+        }
     }
 
     private void syncIfWritten() {

@@ -41,10 +41,10 @@ public final class StoreLogic {
         if (mutation instanceof Mutation.PutQueueEntry m) {
             // claimed here too, for an engine that applies a batch without WriteElision (which claims first)
             if (m.withdrawable() == null || m.withdrawable().claim()) {
-                putQueueEntry(kv, m.clientId(), m.entry());
+                putQueueEntry(kv, m.clientId(), m.entry(), m.isNew());
             }
         } else if (mutation instanceof Mutation.PutMessage m) {
-            putMessage(kv, m.message());
+            putMessage(kv, m.message(), m.isNew());
         } else if (mutation instanceof Mutation.RemoveQueueEntry m) {
             removeQueueEntry(kv, m.clientId(), m.seq());
         } else if (mutation instanceof Mutation.PutSession m) {
@@ -115,9 +115,9 @@ public final class StoreLogic {
         kv.delete(Table.WILLS, key);
     }
 
-    private static void putMessage(KeyValueWriter kv, StoredMessage message) {
+    private static void putMessage(KeyValueWriter kv, StoredMessage message, boolean isNew) {
         long id = message.id();
-        Refs old = refs(kv, id);
+        Refs old = isNew ? null : refs(kv, id);
         int count = 0;
         if (old != null) {
             count = old.count();
@@ -135,14 +135,14 @@ public final class StoreLogic {
         }
     }
 
-    private static void putQueueEntry(KeyValueWriter kv, String clientId, QueueEntry entry) {
+    private static void putQueueEntry(KeyValueWriter kv, String clientId, QueueEntry entry, boolean isNew) {
         Refs refs = refs(kv, entry.messageId());
         if (refs == null) {
             throw new IllegalStateException("queue entry " + entry.seq() + " of client '" + clientId
                     + "' references message " + entry.messageId() + ", which is not stored");
         }
         byte[] key = Keys.queue(clientId, entry.seq());
-        byte[] old = kv.get(Table.QUEUES, key);
+        byte[] old = isNew ? null : kv.get(Table.QUEUES, key);
         long oldMessage = old == null ? 0 : Records.messageIdOfQueueEntry(old);
         kv.put(Table.QUEUES, key, Records.encodeQueueEntry(entry, refs.size()));
         if (oldMessage != entry.messageId()) {

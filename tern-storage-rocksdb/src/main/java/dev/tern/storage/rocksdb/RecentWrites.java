@@ -25,9 +25,18 @@ final class RecentWrites {
             return o instanceof TableKey k && table == k.table && Arrays.equals(key, k.key);
         }
 
+        /**
+         * FNV-1a over the bytes: the keys here are ids and sequence numbers counting up together (a message id and
+         * its holder's seq), for which {@link Arrays#hashCode(byte[])} puts many keys in one bucket.
+         */
         @Override
         public int hashCode() {
-            return table.ordinal() * 31 + Arrays.hashCode(key);
+            long h = 0xcbf29ce484222325L ^ table.ordinal();
+            for (byte b : key) {
+                h ^= b;
+                h *= 0x100000001b3L;
+            }
+            return (int) (h ^ (h >>> 32));
         }
     }
 
@@ -51,11 +60,12 @@ final class RecentWrites {
         return recent.get(new TableKey(table, key));
     }
 
-    /** {@code value} (null: deleted) is now in the database. */
+    /**
+     * {@code value} (null: deleted) is now in the database. A key written again keeps its place in the order of
+     * forgetting (cheaper than moving it; forgetting it early only costs a read from the database).
+     */
     void written(Table table, byte[] key, byte[] value) {
-        TableKey k = new TableKey(table, key);
-        recent.remove(k); // so that it counts as the newest
-        recent.put(k, value == null ? ABSENT : value);
+        recent.put(new TableKey(table, key), value == null ? ABSENT : value);
     }
 
     int size() {

@@ -21,11 +21,12 @@ class RecentWritesTest {
         assertThat(r.lookup(Table.QUEUES, key(2))).isSameAs(RecentWrites.ABSENT);
         assertThat(r.lookup(Table.QUEUES, key(3))).as("never written: ask the database").isNull();
 
-        r.written(Table.QUEUES, key(1), new byte[] {11}); // rewritten: now the newest
-        r.written(Table.QUEUES, key(4), new byte[] {40}); // over capacity: the oldest, MESSAGE_REFS 1, goes
-        assertThat(r.size()).isEqualTo(3);
-        assertThat(r.lookup(Table.MESSAGE_REFS, key(1))).isNull();
+        r.written(Table.QUEUES, key(1), new byte[] {11}); // rewritten: new value, same place in the order
         assertThat(r.lookup(Table.QUEUES, key(1))).containsExactly(11);
+        r.written(Table.QUEUES, key(4), new byte[] {40}); // over capacity: the oldest, QUEUES 1, goes
+        assertThat(r.size()).isEqualTo(3);
+        assertThat(r.lookup(Table.QUEUES, key(1))).isNull();
+        assertThat(r.lookup(Table.MESSAGE_REFS, key(1))).containsExactly(20);
         assertThat(r.lookup(Table.QUEUES, key(4))).containsExactly(40);
     }
 

@@ -361,6 +361,28 @@ public abstract class StorageEngineContract {
     }
 
     @Test
+    void aNewMessageWithItsFirstReferenceInTheBatchIsKeptAndGoesWithItsLastReference() {
+        StoredMessage m = message("t", "new");
+        StoredMessage expiring = message("t", "expires", System.currentTimeMillis() + 3_600_000);
+        commit(new StorageBatch().add(new dev.tern.spi.storage.Mutation.PutMessage(m, true))
+                .add(new dev.tern.spi.storage.Mutation.PutQueueEntry("a", queued(1, m), null, true))
+                .add(new dev.tern.spi.storage.Mutation.PutMessage(expiring, true))
+                .add(new dev.tern.spi.storage.Mutation.PutQueueEntry("a", queued(2, expiring), null, true))
+                .putQueueEntry("b", queued(1, m)));
+        if (durable()) {
+            reopen(); // the purge of unreferenced messages at open leaves them alone
+        }
+        assertThat(stored(m)).isTrue();
+        assertThat(queue("a")).containsExactly(queued(1, m), queued(2, expiring));
+        commit(new StorageBatch().removeQueueEntry("a", 1));
+        assertThat(stored(m)).as("b still holds it").isTrue();
+        commit(new StorageBatch().removeQueueEntry("b", 1).removeQueueEntry("a", 2));
+        assertThat(stored(m)).isFalse();
+        assertThat(stored(expiring)).isFalse();
+        assertThat(store.stats().messages()).isZero();
+    }
+
+    @Test
     void replacingAQueueEntryMovesItsReference() {
         StoredMessage first = message("t", "1");
         StoredMessage second = message("t", "2");

@@ -45,7 +45,8 @@ public sealed interface Mutation {
      * Stores a message with no references yet. Put it in the same batch as its first reference, or in an earlier
      * one: the store counts references from then on. Putting an id that is stored replaces its content and keeps
      * its references. {@code isNew}: the caller knows that no batch before this one holds the id (it was just
-     * allocated, and no other shard can have seen it), so the store need not look for it.
+     * allocated, and no other shard can have seen it) and puts its first reference in this same batch, so the store
+     * need not look for it, nor mark it as unreferenced for a crash to clean up.
      */
     record PutMessage(StoredMessage message, boolean isNew) implements Mutation {
         public PutMessage {

@@ -23,8 +23,19 @@ public final class Records {
     }
 
     /** The holders-independent bookkeeping of a message: references, expiry (for its index entry), payload size. */
-    public record Refs(int count, long expiresAtMillis, int size) {
+    /**
+     * @param holdersTracked one {@link Table#MESSAGE_REFS} key per holder is kept (needed only to find the holders of
+     *     an expiring message: a message without expiry keeps none)
+     * @param marked an {@link Table#UNREFERENCED} marker exists for the message
+     */
+    public record Refs(int count, long expiresAtMillis, int size, boolean holdersTracked, boolean marked) {
+        public Refs withCount(int newCount, boolean stillMarked) {
+            return new Refs(newCount, expiresAtMillis, size, holdersTracked, stillMarked);
+        }
     }
+
+    /** Format of {@link Refs} with its flags; {@link #V1} is read as tracking holders, marked while unreferenced. */
+    static final byte REFS_V2 = 2;
 
     public static byte[] encodeSession(SessionRecord s) {
         return ByteBuffer.allocate(18).put(V1).putLong(s.expiryIntervalSeconds()).putLong(s.disconnectedAtMillis())
@@ -92,12 +103,24 @@ public final class Records {
     }
 
     public static byte[] encodeRefs(Refs r) {
-        return ByteBuffer.allocate(17).put(V1).putInt(r.count()).putLong(r.expiresAtMillis()).putInt(r.size()).array();
+        return ByteBuffer.allocate(18).put(REFS_V2).putInt(r.count()).putLong(r.expiresAtMillis()).putInt(r.size())
+                .put((byte) ((r.holdersTracked() ? 1 : 0) | (r.marked() ? 2 : 0))).array();
     }
 
     public static Refs decodeRefs(byte[] v) {
+        if (v.length > 0 && v[0] == REFS_V2) {
+            ByteBuffer b = ByteBuffer.wrap(v, 1, v.length - 1);
+            int count = b.getInt();
+            long expires = b.getLong();
+            int size = b.getInt();
+            byte flags = b.get();
+            return new Refs(count, expires, size, (flags & 1) != 0, (flags & 2) != 0);
+        }
         ByteBuffer b = open(v);
-        return new Refs(b.getInt(), b.getLong(), b.getInt());
+        int count = b.getInt();
+        // written before the flags: every holder has its key; the marker is put with the message and goes with its
+        // first reference
+        return new Refs(count, b.getLong(), b.getInt(), true, count <= 0);
     }
 
     /** A queue entry; {@code size} (the message's payload size) is kept with it for {@code queueSummary}. */

@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * How mutations change the tables, and how reads find things: written once for every engine. Stateless; every
  * method works through the reader or writer it is given, so the engine decides threads and atomicity.
  *
- * <p>Reference counting: {@link Table#MESSAGE_REFS} holds, per message, a count and one key per holder. Every path
+ * <p>Reference counting: {@link Table#MESSAGE_REFS} holds, per message, a count and, for a message that expires,
+ * one key per holder (the expiry purge finds them by it). Every path
  * that adds a holder goes through {@link #addRef}, every path that drops one through {@link #dropRef}, which
  * deletes the message (and its index entries) with the last reference.
  */
@@ -118,18 +119,23 @@ public final class StoreLogic {
     private static void putMessage(KeyValueWriter kv, StoredMessage message, boolean isNew) {
         long id = message.id();
         Refs old = isNew ? null : refs(kv, id);
-        int count = 0;
+        Refs refs;
         if (old != null) {
-            count = old.count();
             if (old.expiresAtMillis() != 0 && old.expiresAtMillis() != message.expiresAtMillis()) {
                 kv.delete(Table.EXPIRY, Keys.messageExpiry(old.expiresAtMillis(), id));
             }
+            refs = new Refs(old.count(), message.expiresAtMillis(), message.size(), old.holdersTracked(),
+                    old.marked());
         } else {
-            kv.put(Table.UNREFERENCED, Keys.message(id), Keys.EMPTY);
+            // a new message gets its first reference in this same batch (Mutation.PutMessage#isNew): a crash cannot
+            // leave it unreferenced, so it needs no marker
+            refs = new Refs(0, message.expiresAtMillis(), message.size(), message.expiresAtMillis() != 0, !isNew);
+            if (!isNew) {
+                kv.put(Table.UNREFERENCED, Keys.message(id), Keys.EMPTY);
+            }
         }
         kv.put(Table.MESSAGES, Keys.message(id), Records.encodeMessage(message));
-        kv.put(Table.MESSAGE_REFS, Keys.message(id), Records.encodeRefs(
-                new Refs(count, message.expiresAtMillis(), message.size())));
+        kv.put(Table.MESSAGE_REFS, Keys.message(id), Records.encodeRefs(refs));
         if (message.expiresAtMillis() != 0) {
             kv.put(Table.EXPIRY, Keys.messageExpiry(message.expiresAtMillis(), id), Keys.EMPTY);
         }
@@ -196,25 +202,29 @@ public final class StoreLogic {
 
     /** Adds a holder; {@code refs} are the message's current counts, just read. */
     private static void addRef(KeyValueWriter kv, long messageId, Refs refs, byte[] holder) {
-        kv.put(Table.MESSAGE_REFS, holder, Keys.EMPTY);
-        kv.put(Table.MESSAGE_REFS, Keys.message(messageId),
-                Records.encodeRefs(new Refs(refs.count() + 1, refs.expiresAtMillis(), refs.size())));
-        if (refs.count() == 0) {
+        if (refs.holdersTracked()) {
+            kv.put(Table.MESSAGE_REFS, holder, Keys.EMPTY);
+        }
+        kv.put(Table.MESSAGE_REFS, Keys.message(messageId), Records.encodeRefs(refs.withCount(refs.count() + 1, false)));
+        if (refs.marked()) {
             kv.delete(Table.UNREFERENCED, Keys.message(messageId));
         }
     }
 
     private static void dropRef(KeyValueWriter kv, long messageId, byte[] holder) {
-        kv.delete(Table.MESSAGE_REFS, holder);
         Refs refs = refs(kv, messageId);
         if (refs == null) {
+            kv.delete(Table.MESSAGE_REFS, holder); // a holder key left behind, if any
             return;
+        }
+        if (refs.holdersTracked()) {
+            kv.delete(Table.MESSAGE_REFS, holder);
         }
         if (refs.count() <= 1) {
             deleteMessage(kv, messageId, refs);
         } else {
             kv.put(Table.MESSAGE_REFS, Keys.message(messageId),
-                    Records.encodeRefs(new Refs(refs.count() - 1, refs.expiresAtMillis(), refs.size())));
+                    Records.encodeRefs(refs.withCount(refs.count() - 1, refs.marked())));
         }
     }
 
@@ -222,7 +232,9 @@ public final class StoreLogic {
         byte[] key = Keys.message(messageId);
         kv.delete(Table.MESSAGES, key);
         kv.delete(Table.MESSAGE_REFS, key);
-        kv.delete(Table.UNREFERENCED, key);
+        if (refs.marked()) {
+            kv.delete(Table.UNREFERENCED, key);
+        }
         if (refs.expiresAtMillis() != 0) {
             kv.delete(Table.EXPIRY, Keys.messageExpiry(refs.expiresAtMillis(), messageId));
         }

@@ -1,7 +1,9 @@
 package dev.tern.bench;
 
 import dev.tern.codec.MqttVersion;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything a bench run needs.
@@ -18,6 +20,9 @@ import java.time.Duration;
  * @param warmup a period before measuring starts, in which load runs but is not counted
  * @param persistentSubscribers subscribers keep a persistent session (3.1.x clean session 0; MQTT 5 clean start 0
  *     with a session expiry of an hour), so that a broker with durable storage stores what they are sent
+ * @param sourceAddresses local addresses to connect from, one after the other (connection i from address
+ *     i mod n); empty = the system chooses. Each local address has its own ephemeral ports, so several loopback
+ *     addresses (127.0.0.1, 127.0.0.2, ...) hold more connections to one broker than one address can
  */
 public record BenchOptions(
         Scenario scenario,
@@ -38,7 +43,8 @@ public record BenchOptions(
         Duration warmup,
         String clientIdPrefix,
         boolean quiet,
-        boolean persistentSubscribers) {
+        boolean persistentSubscribers,
+        List<InetAddress> sourceAddresses) {
 
     /** Bytes the bench writes at the start of each payload: send time, publisher index, sequence. */
     public static final int HEADER_BYTES = 20;
@@ -54,11 +60,12 @@ public record BenchOptions(
         if (inflight < 1 || inflight > 65535) {
             throw new IllegalArgumentException("inflight must be 1..65535");
         }
+        sourceAddresses = List.copyOf(sourceAddresses);
     }
 
     public static BenchOptions defaults(Scenario scenario) {
         return new BenchOptions(scenario, "127.0.0.1", 1883, MqttVersion.V3_1_1, 0, 64, "bench/%i", 0, 0, 0, 64,
-                Duration.ofSeconds(10), 0, 1000, 1000, Duration.ZERO, "tern-bench", false, false);
+                Duration.ofSeconds(10), 0, 1000, 1000, Duration.ZERO, "tern-bench", false, false, List.of());
     }
 
     /** The number of publishers after scenario defaults. */
@@ -109,6 +116,11 @@ public record BenchOptions(
     public BenchOptions withPort(int newPort) {
         return new BenchOptions(scenario, host, newPort, version, qos, payloadSize, topicPattern, publishers,
                 subscribers, rate, inflight, duration, count, connections, connectRate, warmup, clientIdPrefix, quiet,
-                persistentSubscribers);
+                persistentSubscribers, sourceAddresses);
+    }
+
+    /** The local address connection number {@code i} (counted over every connection of the run) binds to. */
+    public InetAddress sourceAddressFor(int i) {
+        return sourceAddresses.isEmpty() ? null : sourceAddresses.get(Math.floorMod(i, sourceAddresses.size()));
     }
 }

@@ -17,6 +17,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -37,6 +39,8 @@ public final class BenchRunner implements AutoCloseable {
     private final List<BenchClient> subscribers = new ArrayList<>();
     private final List<BenchClient> idle = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
+    /** Connections opened so far, over every role: picks each one's source address. */
+    private int opened;
 
     /** @param out where progress lines go, one call per line */
     public BenchRunner(BenchOptions options, Consumer<String> out) {
@@ -226,18 +230,31 @@ public final class BenchRunner implements AutoCloseable {
                         ch.pipeline().addLast(decoder, client);
                     }
                 });
-        ChannelFuture f = b.connect(options.host(), options.port());
+        InetAddress source = options.sourceAddressFor(opened++);
+        ChannelFuture f = source == null
+                ? b.connect(options.host(), options.port())
+                : b.connect(new InetSocketAddress(options.host(), options.port()), new InetSocketAddress(source, 0));
         Channel ch = f.channel();
         channels.add(ch);
         channelByClient.put(client, ch);
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 stats.connectFailures.increment();
-                client.ready.completeExceptionally(new IllegalStateException("connection refused at "
-                        + options.host() + ":" + options.port() + ": is the broker running?", done.cause()));
+                client.ready.completeExceptionally(new IllegalStateException(
+                        connectFailure(source, done.cause()), done.cause()));
             }
         });
         return client;
+    }
+
+    /** Refused (nobody listens) or another failure, such as no free ephemeral port left at a source address. */
+    private String connectFailure(InetAddress source, Throwable cause) {
+        String target = options.host() + ":" + options.port();
+        if (cause instanceof java.net.ConnectException && String.valueOf(cause.getMessage()).contains("refused")) {
+            return "connection refused at " + target + ": is the broker running?";
+        }
+        return "cannot connect to " + target + (source == null ? "" : " from " + source.getHostAddress()) + ": "
+                + cause.getMessage();
     }
 
     private static void awaitReady(List<BenchClient> clients, String what) throws Exception {

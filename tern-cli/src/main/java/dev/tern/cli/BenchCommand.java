@@ -7,8 +7,12 @@ import dev.tern.bench.ReferenceServer;
 import dev.tern.bench.Scenario;
 import dev.tern.codec.MqttVersion;
 import dev.tern.server.config.ConfigValues;
+import io.netty.util.NetUtil;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -106,6 +110,12 @@ public final class BenchCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.", defaultValue = "1000")
     int connectRate;
 
+    @Option(names = "--source-addresses", paramLabel = "ADDR[,ADDR...]", split = ",",
+            description = "Local addresses to connect from, in turn (connection i from address i mod n). Each has "
+                    + "its own ephemeral ports: e.g. 127.0.0.1,127.0.0.2 to hold more connections to one broker "
+                    + "than one loopback address allows. Default: the system chooses.")
+    List<String> sourceAddresses = List.of();
+
     @Option(names = "--warmup", description = "Load before measuring, not counted (JVM brokers want ~15s). "
             + "Default: ${DEFAULT-VALUE}.", defaultValue = "0s")
     String warmup;
@@ -146,7 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             options = new BenchOptions(sc, host, port, version(), qos, size, topic, publishers, subscribers, rate,
                     inflight, duration(duration, "--duration"), count, connections, connectRate,
-                    duration(warmup, "--warmup"), idPrefix, quiet || json, persistent);
+                    duration(warmup, "--warmup"), idPrefix, quiet || json, persistent, sourceAddresses());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -173,6 +183,20 @@ public final class BenchCommand implements Callable<Integer> {
             stop.await();
         }
         return 0;
+    }
+
+    /** Address literals only: a name would be resolved, and could stand for an address of another machine. */
+    private List<InetAddress> sourceAddresses() {
+        List<InetAddress> out = new ArrayList<>();
+        for (String text : sourceAddresses) {
+            InetAddress address = NetUtil.createInetAddressFromIpAddressString(text.trim());
+            if (address == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--source-addresses: '" + text
+                        + "' is not an IPv4 or IPv6 address");
+            }
+            out.add(address);
+        }
+        return out;
     }
 
     private MqttVersion version() {

@@ -82,6 +82,37 @@ class BenchCommandTest {
         }
     }
 
+    @Test
+    void connSpreadsConnectionsOverTheSourceAddresses() throws Exception {
+        try (ConnackServer server = new ConnackServer()) {
+            CliRun run = CliRun.of("bench", "conn", "-p", String.valueOf(server.port()), "-c", "6",
+                    "--connect-rate", "0", "-d", "0s", "--source-addresses", "127.0.0.2,127.0.0.3", "--json");
+            assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+            assertThat(run.out()).contains("\"connected\":6", "\"errors\":0");
+            assertThat(server.sourceAddresses()).containsExactlyInAnyOrder("127.0.0.2", "127.0.0.2", "127.0.0.2",
+                    "127.0.0.3", "127.0.0.3", "127.0.0.3");
+        }
+    }
+
+    @Test
+    void sourceAddressThatIsNotAnAddressIsAUsageError() {
+        CliRun run = CliRun.of("bench", "conn", "--source-addresses", "127.0.0.1,localhost");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--source-addresses: 'localhost' is not an IPv4 or IPv6 address");
+    }
+
+    @Test
+    void sourceAddressThatCannotBeBoundIsNamed() throws Exception {
+        try (ConnackServer server = new ConnackServer()) {
+            // 192.0.2.1 (TEST-NET-1) is no address of this machine: binding to it fails before anything is sent
+            CliRun run = CliRun.of("bench", "conn", "-p", String.valueOf(server.port()), "-c", "1", "-d", "0s",
+                    "--source-addresses", "192.0.2.1");
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.out()).contains("cannot connect to 127.0.0.1:" + server.port() + " from 192.0.2.1");
+            assertThat(server.sourceAddresses()).isEmpty();
+        }
+    }
+
     private static double deliveredPerSecond(String summary) {
         String marker = "delivered ";
         int i = summary.indexOf(marker) + marker.length();

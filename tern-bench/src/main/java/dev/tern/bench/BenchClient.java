@@ -72,6 +72,10 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
 
     // subscriber
     final Map<Integer, SequenceTracker> trackers = new HashMap<>();
+    /** SUBACKs still to come before the subscriber is ready. */
+    private int subAcksDue;
+    /** Filters per SUBSCRIBE packet when a subscriber has many. */
+    static final int FILTERS_PER_SUBSCRIBE = 100;
 
     BenchClient(Role role, int index, BenchOptions options, BenchStats stats, String clientId) {
         this.role = role;
@@ -156,7 +160,7 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
             if (s.reasonCodes().stream().anyMatch(ReasonCode::isError)) {
                 ready.completeExceptionally(new IllegalStateException(clientId + ": subscription refused "
                         + s.reasonCodes()));
-            } else {
+            } else if (--subAcksDue == 0) {
                 ready.complete(null);
             }
         } else if (msg instanceof Disconnect d) {
@@ -194,9 +198,15 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
         }
         stats.connected.increment();
         if (role == Role.SUBSCRIBER) {
-            Subscribe s = new Subscribe(1, null, List.of(),
-                    List.of(Subscription.of(options.filterFor(index), options.qos())));
-            ctx.writeAndFlush(encode(ctx, s));
+            List<String> filters = options.filtersFor(index);
+            subAcksDue = (filters.size() + FILTERS_PER_SUBSCRIBE - 1) / FILTERS_PER_SUBSCRIBE;
+            for (int from = 0, packetId = 1; from < filters.size(); from += FILTERS_PER_SUBSCRIBE, packetId++) {
+                int to = Math.min(filters.size(), from + FILTERS_PER_SUBSCRIBE);
+                List<Subscription> batch = filters.subList(from, to).stream()
+                        .map(f -> Subscription.of(f, options.qos())).toList();
+                ctx.write(encode(ctx, new Subscribe(packetId, null, List.of(), batch)));
+            }
+            ctx.flush();
         } else {
             if (role == Role.PUBLISHER) {
                 topicBytes = options.topicFor(index).getBytes(StandardCharsets.UTF_8);
@@ -287,6 +297,9 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
 
     private void writePublish() {
         long seq = ++sequence;
+        if (options.topicPerMessage()) {
+            topicBytes = options.topicFor(index, seq).getBytes(StandardCharsets.UTF_8);
+        }
         int qos = options.qos();
         int packetId = 0;
         if (qos > 0) {
@@ -297,7 +310,7 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
         boolean v5 = options.version() == MqttVersion.V5;
         int remaining = 2 + topicBytes.length + (qos > 0 ? 2 : 0) + (v5 ? 1 : 0) + options.payloadSize();
         ByteBuf buf = channel.alloc().ioBuffer(1 + VarInt.size(remaining) + remaining);
-        buf.writeByte(0x30 | (qos << 1));
+        buf.writeByte(0x30 | (qos << 1) | (options.retain() ? 1 : 0));
         VarInt.write(buf, remaining);
         buf.writeShort(topicBytes.length);
         buf.writeBytes(topicBytes);

@@ -62,12 +62,15 @@ public final class BenchRunner implements AutoCloseable {
         for (int i = 0; i < subs; i++) {
             subscribers.add(open(BenchClient.Role.SUBSCRIBER, i, options.clientIdPrefix() + "-sub-" + i));
         }
-        awaitReady(subscribers, "subscribers");
+        // a minute, and a second more per 5,000 filters (a footprint run subscribes to a million)
+        awaitReady(subscribers, "subscribers", 60 + (long) subs * options.filtersPerSubscriber() / 5000);
         for (int i = 0; i < pubs; i++) {
             publishers.add(open(BenchClient.Role.PUBLISHER, i, options.clientIdPrefix() + "-pub-" + i));
         }
-        awaitReady(publishers, "publishers");
-        log("connected %d publishers, %d subscribers to %s:%d (%s, qos %d, %d-byte payloads)", pubs, subs,
+        awaitReady(publishers, "publishers", 60);
+        log("connected %d publishers, %d subscribers%s to %s:%d (%s, qos %d, %d-byte payloads)", pubs, subs,
+                options.filtersPerSubscriber() == 1 ? ""
+                        : String.format(Locale.ROOT, " with %,d filters each", options.filtersPerSubscriber()),
                 options.host(), options.port(), options.version().displayName(), options.qos(),
                 options.payloadSize());
 
@@ -257,10 +260,10 @@ public final class BenchRunner implements AutoCloseable {
                 + cause.getMessage();
     }
 
-    private static void awaitReady(List<BenchClient> clients, String what) throws Exception {
+    private static void awaitReady(List<BenchClient> clients, String what, long seconds) throws Exception {
         try {
             CompletableFuture.allOf(clients.stream().map(c -> c.ready).toArray(CompletableFuture[]::new))
-                    .get(60, TimeUnit.SECONDS);
+                    .get(seconds, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("setting up " + what + " failed: " + e.getCause().getMessage(),
                     e.getCause());
@@ -288,7 +291,7 @@ public final class BenchRunner implements AutoCloseable {
             }
         }
         try {
-            awaitReady(idle, "connections");
+            awaitReady(idle, "connections", 60);
         } catch (IllegalStateException e) {
             log("%s", e.getMessage());
         }

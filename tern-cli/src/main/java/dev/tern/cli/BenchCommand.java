@@ -40,6 +40,8 @@ import picocli.CommandLine.Spec;
             "  tern bench fanin -q 1 -d 20s --warmup 5s",
             "  tern bench fanout --subs 100 --rate 10000",
             "  tern bench relay -p 1884 & tern bench pairs -p 1884 -q 1 --rate 10000",
+            "  tern bench sub --subs 1000 --filters 1000 -d 60s        (1M subscriptions)",
+            "  tern bench pub --pubs 1000 -n 1000 -q 1 --retain -t 'r/%%i/%%n'   (1M retained)",
             "Exit codes: 0 ok, 1 a QoS 1/2 message acknowledged to its publisher was not delivered, or errors; "
                     + "2 wrong option."})
 public final class BenchCommand implements Callable<Integer> {
@@ -70,9 +72,20 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "64")
     int size;
 
-    @Option(names = {"-t", "--topic"}, description = "Topic of publisher i, %%i replaced by i. "
-            + "Default: ${DEFAULT-VALUE}.", defaultValue = "bench/%i")
+    @Option(names = {"-t", "--topic"}, description = "Topic of publisher i, %%i replaced by i, %%n by the "
+            + "message's number (1, 2, ...: every message its own topic). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "bench/%i")
     String topic;
+
+    @Option(names = "--retain", description = "Publish with the RETAIN flag (with %%n in the topic: a retained "
+            + "message per message, e.g. -t 'tenant/%%i/device/%%n/temp').")
+    boolean retain;
+
+    @Option(names = "--filters", description = "Filters per subscriber; more than 1: subscriber i subscribes to "
+            + "that many filters of tenant i, 90%% exact (tenant/i/device/D/temp) and 10%% with + and # (the "
+            + "topic index benchmarks' mix), for memory footprint runs. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "1")
+    int filters;
 
     @Option(names = {"-V", "--protocol-version"}, description = "MQTT version: 31, 311 or 5. "
             + "Default: ${DEFAULT-VALUE}.", defaultValue = "311")
@@ -156,7 +169,8 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             options = new BenchOptions(sc, host, port, version(), qos, size, topic, publishers, subscribers, rate,
                     inflight, duration(duration, "--duration"), count, connections, connectRate,
-                    duration(warmup, "--warmup"), idPrefix, quiet || json, persistent, sourceAddresses());
+                    duration(warmup, "--warmup"), idPrefix, quiet || json, persistent, retain, filters,
+                    sourceAddresses());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

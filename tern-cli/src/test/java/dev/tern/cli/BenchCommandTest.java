@@ -113,6 +113,27 @@ class BenchCommandTest {
         }
     }
 
+    @Test
+    void retainedMessagesWithATopicPerMessage() {
+        int before = tern.inspector().retainedCount();
+        CliRun run = CliRun.of("bench", "pub", "-p", String.valueOf(port), "--pubs", "2", "-n", "150", "-q", "1",
+                "--retain", "-t", "retained-test/%i/%n", "-d", "30s", "--quiet");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("errors 0");
+        assertThat(tern.inspector().retainedCount() - before).isEqualTo(300);
+    }
+
+    @Test
+    void subscribersWithManyFiltersEach() {
+        int before = tern.inspector().subscriptionCount();
+        // persistent sessions keep their subscriptions after the run, so the broker can be asked for them
+        CliRun run = CliRun.of("bench", "sub", "-p", String.valueOf(port), "--subs", "3", "--filters", "250",
+                "--persistent", "-i", "filters-test", "-d", "0s");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("connected 0 publishers, 3 subscribers with 250 filters each");
+        assertThat(tern.inspector().subscriptionCount() - before).isEqualTo(750);
+    }
+
     private static double deliveredPerSecond(String summary) {
         String marker = "delivered ";
         int i = summary.indexOf(marker) + marker.length();

@@ -24,6 +24,8 @@ import java.util.List;
  * @param retain publishers set the RETAIN flag (with {@code %n} in the topic: one retained message per message)
  * @param filtersPerSubscriber 1: subscriber i subscribes to the scenario's filter; more: to that many filters of
  *     tenant i, see {@link TenantFilters}
+ * @param qos0Window QoS 0 publishers stay at most this many messages ahead of their subscribers (see
+ *     {@link DeliveryFrontier}); 0 = no window, publish as fast as the broker reads
  * @param sourceAddresses local addresses to connect from, one after the other (connection i from address
  *     i mod n); empty = the system chooses. Each local address has its own ephemeral ports, so several loopback
  *     addresses (127.0.0.1, 127.0.0.2, ...) hold more connections to one broker than one address can
@@ -50,6 +52,7 @@ public record BenchOptions(
         boolean persistentSubscribers,
         boolean retain,
         int filtersPerSubscriber,
+        int qos0Window,
         List<InetAddress> sourceAddresses) {
 
     /** Bytes the bench writes at the start of each payload: send time, publisher index, sequence. */
@@ -69,12 +72,15 @@ public record BenchOptions(
         if (filtersPerSubscriber < 1) {
             throw new IllegalArgumentException("filters per subscriber must be at least 1");
         }
+        if (qos0Window < 0) {
+            throw new IllegalArgumentException("the QoS 0 window must be 0 (none) or more");
+        }
         sourceAddresses = List.copyOf(sourceAddresses);
     }
 
     public static BenchOptions defaults(Scenario scenario) {
         return new BenchOptions(scenario, "127.0.0.1", 1883, MqttVersion.V3_1_1, 0, 64, "bench/%i", 0, 0, 0, 64,
-                Duration.ofSeconds(10), 0, 1000, 1000, Duration.ZERO, "tern-bench", false, false, false, 1, List.of());
+                Duration.ofSeconds(10), 0, 1000, 1000, Duration.ZERO, "tern-bench", false, false, false, 1, 0, List.of());
     }
 
     /** The number of publishers after scenario defaults. */
@@ -143,7 +149,7 @@ public record BenchOptions(
     public BenchOptions withPort(int newPort) {
         return new BenchOptions(scenario, host, newPort, version, qos, payloadSize, topicPattern, publishers,
                 subscribers, rate, inflight, duration, count, connections, connectRate, warmup, clientIdPrefix, quiet,
-                persistentSubscribers, retain, filtersPerSubscriber, sourceAddresses);
+                persistentSubscribers, retain, filtersPerSubscriber, qos0Window, sourceAddresses);
     }
 
     /** The local address connection number {@code i} (counted over every connection of the run) binds to. */

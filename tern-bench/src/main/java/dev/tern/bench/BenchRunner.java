@@ -39,6 +39,7 @@ public final class BenchRunner implements AutoCloseable {
     private final List<BenchClient> subscribers = new ArrayList<>();
     private final List<BenchClient> idle = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
+    private final DeliveryFrontier frontier;
     /** Connections opened so far, over every role: picks each one's source address. */
     private int opened;
 
@@ -46,6 +47,8 @@ public final class BenchRunner implements AutoCloseable {
     public BenchRunner(BenchOptions options, Consumer<String> out) {
         this.options = options;
         this.out = out;
+        this.frontier = new DeliveryFrontier(options.scenario(), options.effectivePublishers(),
+                options.effectiveSubscribers());
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
@@ -219,7 +222,7 @@ public final class BenchRunner implements AutoCloseable {
     }
 
     private BenchClient open(BenchClient.Role role, int index, String clientId) {
-        BenchClient client = new BenchClient(role, index, options, stats, clientId);
+        BenchClient client = new BenchClient(role, index, options, stats, clientId, frontier);
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .channel(channelClass)

@@ -107,6 +107,13 @@ public final class BenchCommand implements Callable<Integer> {
             + "messages. Default: ${DEFAULT-VALUE}.", defaultValue = "64")
     int inflight;
 
+    @Option(names = "--qos0-window", description = "QoS 0 publishers stay at most this many messages ahead of "
+            + "the highest one their subscribers received (a message the broker dropped does not hold it shut); "
+            + "0 = publish as fast as the broker reads. Without it, a broker that reads faster than it delivers "
+            + "and does not hold publishers back measures its backlog's growth. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "0")
+    int qos0Window;
+
     @Option(names = {"-d", "--duration"}, description = "How long to publish (or, for conn, to hold). "
             + "Default: ${DEFAULT-VALUE}.", defaultValue = "10s")
     String duration;
@@ -170,7 +177,7 @@ public final class BenchCommand implements Callable<Integer> {
             options = new BenchOptions(sc, host, port, version(), qos, size, topic, publishers, subscribers, rate,
                     inflight, duration(duration, "--duration"), count, connections, connectRate,
                     duration(warmup, "--warmup"), idPrefix, quiet || json, persistent, retain, filters,
-                    sourceAddresses());
+                    qos0Window, sourceAddresses());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

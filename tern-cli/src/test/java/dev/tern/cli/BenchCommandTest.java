@@ -114,6 +114,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void qos0WindowKeepsPublishersGoing() {
+        // a window of 10 that never reopened would stop the run at 40 messages
+        CliRun run = CliRun.of("bench", "fanin", "-p", String.valueOf(port), "-q", "0", "--qos0-window", "10",
+                "-d", "2s", "--json");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("\"errors\":0");
+        String received = run.out().replaceAll("(?s).*\"received\":(\\d+).*", "$1");
+        assertThat(Long.parseLong(received)).isGreaterThan(1000);
+    }
+
+    @Test
     void retainedMessagesWithATopicPerMessage() {
         int before = tern.inspector().retainedCount();
         CliRun run = CliRun.of("bench", "pub", "-p", String.valueOf(port), "--pubs", "2", "-n", "150", "-q", "1",

@@ -154,11 +154,15 @@ public final class TopicIndex {
      * they were eager). The maps are written under the node's lock and read without it.
      */
     private static final class Node {
+        /**
+         * The children of a node cut off its parent: it stays empty for readers, and writers that reach it start
+         * again from the root. (A marker, not a boolean field: a field would make every node 8 bytes larger.)
+         */
+        private static final ConcurrentHashMap<String, Node> DEAD = new ConcurrentHashMap<>(1);
+
         private volatile ConcurrentHashMap<String, Node> children;
         private volatile ConcurrentHashMap<String, SubscriptionEntry> subscribers;
         private volatile ConcurrentHashMap<String, SharedGroup> shared;
-        /** Cut off its parent: writers that reach it start again from the root. Under the node's lock. */
-        private boolean dead;
 
         Node child(String level) {
             ConcurrentHashMap<String, Node> c = children;
@@ -167,10 +171,10 @@ public final class TopicIndex {
 
         /** The child at {@code level}, created if missing; null when this node is dead. */
         synchronized Node liveChild(String level) {
-            if (dead) {
+            ConcurrentHashMap<String, Node> c = children;
+            if (c == DEAD) {
                 return null;
             }
-            ConcurrentHashMap<String, Node> c = children;
             if (c == null) {
                 c = new ConcurrentHashMap<>(2);
                 children = c;
@@ -185,7 +189,7 @@ public final class TopicIndex {
 
         /** True when the entry is new, false when it replaced one, null when this node is dead. */
         synchronized Boolean addIfLive(SubscriptionEntry entry) {
-            if (dead) {
+            if (children == DEAD) {
                 return null;
             }
             SubscriptionEntry previous;
@@ -244,10 +248,10 @@ public final class TopicIndex {
                 return false;
             }
             synchronized (child) {
-                if (child.dead || child.children != null || child.subscribers != null || child.shared != null) {
-                    return false;
+                if (child.children != null || child.subscribers != null || child.shared != null) {
+                    return false; // not empty, or already cut off (DEAD)
                 }
-                child.dead = true;
+                child.children = DEAD;
             }
             c.remove(level);
             if (c.isEmpty()) {
@@ -259,7 +263,7 @@ public final class TopicIndex {
         int countNodes() {
             int n = 1;
             ConcurrentHashMap<String, Node> c = children;
-            if (c != null) {
+            if (c != null && c != DEAD) {
                 for (Node child : c.values()) {
                     n += child.countNodes();
                 }

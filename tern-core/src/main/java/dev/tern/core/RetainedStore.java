@@ -10,11 +10,13 @@ import java.util.function.Consumer;
  * Retained messages, one per topic, in a trie of topic levels so that a wildcard subscription finds its matches
  * without scanning every retained message. Lock-free reads; a write replaces the message of one topic.
  *
- * <p>As in {@link TopicIndex}, writers that add a node or a message lock the node they change, and a node left with
- * no message and no child (its retained message cleared) is cut off its parent under the parent's and its own lock,
- * so that the trie shrinks back; a writer that reaches a node cut off meanwhile starts again from the root. Leaf
- * nodes have no children map and the message is a field, not an AtomicReference (two nodes per retained message
- * for a topic like {@code tenant/T/device/D/temp}: every byte of a node counts a million times).
+ * <p>A node left with no message and no child (its retained message cleared) is cut off its parent, so that the trie
+ * shrinks back. Storing a message takes no lock (a retained PUBLISH is on the publish path): the message slot is
+ * set by compare-and-set, and a node is cut off by setting its empty slot to a tombstone, also by compare-and-set,
+ * so a message and a cut never both win. Adding a child (a new topic) and cutting one off lock the nodes concerned,
+ * a parent before its child; a writer that reaches a node cut off meanwhile starts again from the root. Leaf nodes
+ * have no children map, and the message is a field, not an AtomicReference (two nodes per retained message for a
+ * topic like {@code tenant/T/device/D/temp}: every byte of a node counts a million times).
  */
 public final class RetainedStore {
     private final Node root = new Node();
@@ -69,7 +71,7 @@ public final class RetainedStore {
                 return;
             }
         } else {
-            Message m = node.message;
+            Message m = node.message();
             if (m == null || !m.isExpired(expiredAt) || !node.compareAndClear(m)) {
                 return;
             }
@@ -228,7 +230,7 @@ public final class RetainedStore {
 
     /** The node's message unless it expired (an expired one is cleared). */
     private Message live(Node node, long now) {
-        Message m = node.message;
+        Message m = node.message();
         if (m == null) {
             return null;
         }
@@ -247,7 +249,7 @@ public final class RetainedStore {
     }
 
     private void deliver(Node node, long now, Consumer<Message> visitor) {
-        Message m = node.message;
+        Message m = node.message();
         if (m == null) {
             return;
         }
@@ -261,8 +263,8 @@ public final class RetainedStore {
     }
 
     private static final class Node {
-        /** The children of a node cut off its parent: empty for readers; writers start again from the root. */
-        private static final ConcurrentHashMap<String, Node> DEAD = new ConcurrentHashMap<>(1);
+        /** In the message slot of a node cut off its parent: no message, and writers start again from the root. */
+        private static final Message CUT_OFF = new Message("", new byte[0], 0, false, null, null, 0);
         private static final VarHandle MESSAGE;
 
         static {
@@ -273,17 +275,23 @@ public final class RetainedStore {
             }
         }
 
-        /** Null until the first child; {@link #DEAD} once cut off. Written under the node's lock. */
+        /** Null until the first child. Written under the node's lock. */
         private volatile ConcurrentHashMap<String, Node> children;
-        /** Set under the node's lock; cleared with a compare-and-set by anyone. */
+        /** The retained message, null, or {@link #CUT_OFF}; changed by compare-and-set only. */
         private volatile Message message;
+
+        /** The retained message, or null. */
+        Message message() {
+            Message m = message;
+            return m == CUT_OFF ? null : m;
+        }
 
         Node child(String level) {
             ConcurrentHashMap<String, Node> c = children;
             return c == null ? null : c.get(level);
         }
 
-        /** The levels of the children (a view that caches nothing in the map, unlike keySet or entrySet). */
+        /** The levels of the children (an enumeration caches nothing in the map, unlike keySet or entrySet). */
         java.util.Enumeration<String> childLevels() {
             ConcurrentHashMap<String, Node> c = children;
             return c == null ? java.util.Collections.emptyEnumeration() : c.keys();
@@ -296,35 +304,54 @@ public final class RetainedStore {
             }
         }
 
-        /** The child at {@code level}, created if missing; null when this node was cut off. */
-        synchronized Node liveChild(String level) {
+        /**
+         * The child at {@code level}, created if missing; null when this node was cut off. An existing child is
+         * found without a lock: a node is cut off only once it has no child, so a node reached through a child that
+         * is still linked is linked too, and a child cut off is seen as such where the walk ends.
+         */
+        Node liveChild(String level) {
             ConcurrentHashMap<String, Node> c = children;
-            if (c == DEAD) {
-                return null;
+            Node child = c == null ? null : c.get(level);
+            if (child != null) {
+                return child;
             }
-            if (c == null) {
-                c = new ConcurrentHashMap<>(2);
-                children = c;
+            synchronized (this) {
+                if (message == CUT_OFF) {
+                    return null;
+                }
+                c = children;
+                if (c == null) {
+                    c = new ConcurrentHashMap<>(2);
+                    children = c;
+                }
+                return c.computeIfAbsent(level, k -> new Node());
             }
-            Node child = c.get(level);
-            if (child == null) {
-                child = new Node();
-                c.put(level, child);
-            }
-            return child;
         }
 
         /** True when the topic had no retained message, false when one was replaced, null when cut off. */
-        synchronized Boolean putIfLive(Message m) {
-            if (children == DEAD) {
-                return null;
+        Boolean putIfLive(Message m) {
+            while (true) {
+                Message current = message;
+                if (current == CUT_OFF) {
+                    return null;
+                }
+                if (MESSAGE.compareAndSet(this, current, m)) {
+                    return current == null;
+                }
             }
-            return MESSAGE.getAndSet(this, m) == null;
         }
 
-        /** Clears the message, whichever it is; returns it. */
+        /** Clears the message, whichever it is; returns it (null when there was none). */
         Message clear() {
-            return (Message) MESSAGE.getAndSet(this, (Message) null);
+            while (true) {
+                Message current = message;
+                if (current == null || current == CUT_OFF) {
+                    return null;
+                }
+                if (MESSAGE.compareAndSet(this, current, null)) {
+                    return current;
+                }
+            }
         }
 
         boolean compareAndClear(Message expected) {
@@ -338,10 +365,10 @@ public final class RetainedStore {
                 return false;
             }
             synchronized (child) {
-                if (child.children != null || child.message != null) {
-                    return false; // not empty, or already cut off (DEAD)
+                // children are added under the child's lock, a message by compare-and-set against this one
+                if (child.children != null || !MESSAGE.compareAndSet(child, null, CUT_OFF)) {
+                    return false;
                 }
-                child.children = DEAD;
             }
             c.remove(level);
             if (c.isEmpty()) {

@@ -42,6 +42,7 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
     private final BenchOptions options;
     private final BenchStats stats;
     private final String clientId;
+    private final DeliveryFrontier frontier;
     final CompletableFuture<Void> ready = new CompletableFuture<>();
     private Channel channel;
 
@@ -57,8 +58,12 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
     private final Map<Integer, Long> seqOfPacket;
     private long rateStartNanos;
     private double perNanosecond;
-    /** A timer will pump when the next message is due (rate-paced publishers). */
+    /** A timer will pump when the next message is due (rate-paced publishers), or the QoS 0 window may be open. */
     private boolean timerArmed;
+    /** What {@link #frontier} last said this publisher's subscribers have reached (QoS 0 window). */
+    private long frontierReached;
+    /** How long a publisher whose QoS 0 window is shut waits before it looks again. */
+    private static final long WINDOW_RECHECK_NANOS = 100_000;
     /** A task will go on with a pump that used up its budget. */
     private boolean continueQueued;
     private final Runnable timerTask = () -> {
@@ -72,9 +77,15 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
 
     // subscriber
     final Map<Integer, SequenceTracker> trackers = new HashMap<>();
+    /** SUBACKs still to come before the subscriber is ready. */
+    private int subAcksDue;
+    /** Filters per SUBSCRIBE packet when a subscriber has many. */
+    static final int FILTERS_PER_SUBSCRIBE = 100;
 
-    BenchClient(Role role, int index, BenchOptions options, BenchStats stats, String clientId) {
+    BenchClient(Role role, int index, BenchOptions options, BenchStats stats, String clientId,
+                DeliveryFrontier frontier) {
         this.role = role;
+        this.frontier = frontier;
         this.index = index;
         this.options = options;
         this.stats = stats;
@@ -156,7 +167,7 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
             if (s.reasonCodes().stream().anyMatch(ReasonCode::isError)) {
                 ready.completeExceptionally(new IllegalStateException(clientId + ": subscription refused "
                         + s.reasonCodes()));
-            } else {
+            } else if (--subAcksDue == 0) {
                 ready.complete(null);
             }
         } else if (msg instanceof Disconnect d) {
@@ -194,9 +205,15 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
         }
         stats.connected.increment();
         if (role == Role.SUBSCRIBER) {
-            Subscribe s = new Subscribe(1, null, List.of(),
-                    List.of(Subscription.of(options.filterFor(index), options.qos())));
-            ctx.writeAndFlush(encode(ctx, s));
+            List<String> filters = options.filtersFor(index);
+            subAcksDue = (filters.size() + FILTERS_PER_SUBSCRIBE - 1) / FILTERS_PER_SUBSCRIBE;
+            for (int from = 0, packetId = 1; from < filters.size(); from += FILTERS_PER_SUBSCRIBE, packetId++) {
+                int to = Math.min(filters.size(), from + FILTERS_PER_SUBSCRIBE);
+                List<Subscription> batch = filters.subList(from, to).stream()
+                        .map(f -> Subscription.of(f, options.qos())).toList();
+                ctx.write(encode(ctx, new Subscribe(packetId, null, List.of(), batch)));
+            }
+            ctx.flush();
         } else {
             if (role == Role.PUBLISHER) {
                 topicBytes = options.topicFor(index).getBytes(StandardCharsets.UTF_8);
@@ -246,6 +263,10 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
             if (options.qos() > 0 && inflight >= options.inflight()) {
                 break;
             }
+            if (options.qos() == 0 && options.qos0Window() > 0 && !qos0WindowOpen()) {
+                scheduleTimer(WINDOW_RECHECK_NANOS);
+                break;
+            }
             if (perNanosecond > 0 && System.nanoTime() < dueNanos(sequence + 1)) {
                 scheduleRatePump();
                 break;
@@ -269,11 +290,23 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
      * chains piled up for the whole run (hundreds of timers per message, most of the generator's own latency floor).
      */
     private void scheduleRatePump() {
+        scheduleTimer(Math.max(0, dueNanos(sequence + 1) - System.nanoTime()));
+    }
+
+    private void scheduleTimer(long delayNanos) {
         if (!timerArmed) {
             timerArmed = true;
-            long delay = Math.max(0, dueNanos(sequence + 1) - System.nanoTime());
-            channel.eventLoop().schedule(timerTask, delay, TimeUnit.NANOSECONDS);
+            channel.eventLoop().schedule(timerTask, delayNanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** Fewer than the window's messages are ahead of the subscribers; asks them again only when it looks shut. */
+    private boolean qos0WindowOpen() {
+        if (sequence - frontierReached < options.qos0Window()) {
+            return true;
+        }
+        frontierReached = frontier.reached(index);
+        return sequence - frontierReached < options.qos0Window();
     }
 
     /**
@@ -287,6 +320,9 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
 
     private void writePublish() {
         long seq = ++sequence;
+        if (options.topicPerMessage()) {
+            topicBytes = options.topicFor(index, seq).getBytes(StandardCharsets.UTF_8);
+        }
         int qos = options.qos();
         int packetId = 0;
         if (qos > 0) {
@@ -297,7 +333,7 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
         boolean v5 = options.version() == MqttVersion.V5;
         int remaining = 2 + topicBytes.length + (qos > 0 ? 2 : 0) + (v5 ? 1 : 0) + options.payloadSize();
         ByteBuf buf = channel.alloc().ioBuffer(1 + VarInt.size(remaining) + remaining);
-        buf.writeByte(0x30 | (qos << 1));
+        buf.writeByte(0x30 | (qos << 1) | (options.retain() ? 1 : 0));
         VarInt.write(buf, remaining);
         buf.writeShort(topicBytes.length);
         buf.writeBytes(topicBytes);
@@ -351,6 +387,7 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
             long seq = readLong(payload, 12);
             stats.recordLatency(System.nanoTime() - sentAt);
             trackers.computeIfAbsent(publisher, k -> new SequenceTracker()).record(seq);
+            frontier.received(publisher, index, seq);
         }
         if (p.qos() == 1) {
             ctx.write(encode(ctx, PubAck.of(p.packetId())));

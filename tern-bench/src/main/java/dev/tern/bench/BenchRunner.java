@@ -17,6 +17,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -37,11 +39,16 @@ public final class BenchRunner implements AutoCloseable {
     private final List<BenchClient> subscribers = new ArrayList<>();
     private final List<BenchClient> idle = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
+    private final DeliveryFrontier frontier;
+    /** Connections opened so far, over every role: picks each one's source address. */
+    private int opened;
 
     /** @param out where progress lines go, one call per line */
     public BenchRunner(BenchOptions options, Consumer<String> out) {
         this.options = options;
         this.out = out;
+        this.frontier = new DeliveryFrontier(options.scenario(), options.effectivePublishers(),
+                options.effectiveSubscribers());
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
@@ -58,12 +65,15 @@ public final class BenchRunner implements AutoCloseable {
         for (int i = 0; i < subs; i++) {
             subscribers.add(open(BenchClient.Role.SUBSCRIBER, i, options.clientIdPrefix() + "-sub-" + i));
         }
-        awaitReady(subscribers, "subscribers");
+        // a minute, and a second more per 5,000 filters (a footprint run subscribes to a million)
+        awaitReady(subscribers, "subscribers", 60 + (long) subs * options.filtersPerSubscriber() / 5000);
         for (int i = 0; i < pubs; i++) {
             publishers.add(open(BenchClient.Role.PUBLISHER, i, options.clientIdPrefix() + "-pub-" + i));
         }
-        awaitReady(publishers, "publishers");
-        log("connected %d publishers, %d subscribers to %s:%d (%s, qos %d, %d-byte payloads)", pubs, subs,
+        awaitReady(publishers, "publishers", 60);
+        log("connected %d publishers, %d subscribers%s to %s:%d (%s, qos %d, %d-byte payloads)", pubs, subs,
+                options.filtersPerSubscriber() == 1 ? ""
+                        : String.format(Locale.ROOT, " with %,d filters each", options.filtersPerSubscriber()),
                 options.host(), options.port(), options.version().displayName(), options.qos(),
                 options.payloadSize());
 
@@ -212,7 +222,7 @@ public final class BenchRunner implements AutoCloseable {
     }
 
     private BenchClient open(BenchClient.Role role, int index, String clientId) {
-        BenchClient client = new BenchClient(role, index, options, stats, clientId);
+        BenchClient client = new BenchClient(role, index, options, stats, clientId, frontier);
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .channel(channelClass)
@@ -226,24 +236,37 @@ public final class BenchRunner implements AutoCloseable {
                         ch.pipeline().addLast(decoder, client);
                     }
                 });
-        ChannelFuture f = b.connect(options.host(), options.port());
+        InetAddress source = options.sourceAddressFor(opened++);
+        ChannelFuture f = source == null
+                ? b.connect(options.host(), options.port())
+                : b.connect(new InetSocketAddress(options.host(), options.port()), new InetSocketAddress(source, 0));
         Channel ch = f.channel();
         channels.add(ch);
         channelByClient.put(client, ch);
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 stats.connectFailures.increment();
-                client.ready.completeExceptionally(new IllegalStateException("connection refused at "
-                        + options.host() + ":" + options.port() + ": is the broker running?", done.cause()));
+                client.ready.completeExceptionally(new IllegalStateException(
+                        connectFailure(source, done.cause()), done.cause()));
             }
         });
         return client;
     }
 
-    private static void awaitReady(List<BenchClient> clients, String what) throws Exception {
+    /** Refused (nobody listens) or another failure, such as no free ephemeral port left at a source address. */
+    private String connectFailure(InetAddress source, Throwable cause) {
+        String target = options.host() + ":" + options.port();
+        if (cause instanceof java.net.ConnectException && String.valueOf(cause.getMessage()).contains("refused")) {
+            return "connection refused at " + target + ": is the broker running?";
+        }
+        return "cannot connect to " + target + (source == null ? "" : " from " + source.getHostAddress()) + ": "
+                + cause.getMessage();
+    }
+
+    private static void awaitReady(List<BenchClient> clients, String what, long seconds) throws Exception {
         try {
             CompletableFuture.allOf(clients.stream().map(c -> c.ready).toArray(CompletableFuture[]::new))
-                    .get(60, TimeUnit.SECONDS);
+                    .get(seconds, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("setting up " + what + " failed: " + e.getCause().getMessage(),
                     e.getCause());
@@ -271,7 +294,7 @@ public final class BenchRunner implements AutoCloseable {
             }
         }
         try {
-            awaitReady(idle, "connections");
+            awaitReady(idle, "connections", 60);
         } catch (IllegalStateException e) {
             log("%s", e.getMessage());
         }

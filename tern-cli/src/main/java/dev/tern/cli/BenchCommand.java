@@ -7,8 +7,12 @@ import dev.tern.bench.ReferenceServer;
 import dev.tern.bench.Scenario;
 import dev.tern.codec.MqttVersion;
 import dev.tern.server.config.ConfigValues;
+import io.netty.util.NetUtil;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +40,8 @@ import picocli.CommandLine.Spec;
             "  tern bench fanin -q 1 -d 20s --warmup 5s",
             "  tern bench fanout --subs 100 --rate 10000",
             "  tern bench relay -p 1884 & tern bench pairs -p 1884 -q 1 --rate 10000",
+            "  tern bench sub --subs 1000 --filters 1000 -d 60s        (1M subscriptions)",
+            "  tern bench pub --pubs 1000 -n 1000 -q 1 --retain -t 'r/%%i/%%n'   (1M retained)",
             "Exit codes: 0 ok, 1 a QoS 1/2 message acknowledged to its publisher was not delivered, or errors; "
                     + "2 wrong option."})
 public final class BenchCommand implements Callable<Integer> {
@@ -66,9 +72,20 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "64")
     int size;
 
-    @Option(names = {"-t", "--topic"}, description = "Topic of publisher i, %%i replaced by i. "
-            + "Default: ${DEFAULT-VALUE}.", defaultValue = "bench/%i")
+    @Option(names = {"-t", "--topic"}, description = "Topic of publisher i, %%i replaced by i, %%n by the "
+            + "message's number (1, 2, ...: every message its own topic). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "bench/%i")
     String topic;
+
+    @Option(names = "--retain", description = "Publish with the RETAIN flag (with %%n in the topic: a retained "
+            + "message per message, e.g. -t 'tenant/%%i/device/%%n/temp').")
+    boolean retain;
+
+    @Option(names = "--filters", description = "Filters per subscriber; more than 1: subscriber i subscribes to "
+            + "that many filters of tenant i, 90%% exact (tenant/i/device/D/temp) and 10%% with + and # (the "
+            + "topic index benchmarks' mix), for memory footprint runs. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "1")
+    int filters;
 
     @Option(names = {"-V", "--protocol-version"}, description = "MQTT version: 31, 311 or 5. "
             + "Default: ${DEFAULT-VALUE}.", defaultValue = "311")
@@ -90,6 +107,13 @@ public final class BenchCommand implements Callable<Integer> {
             + "messages. Default: ${DEFAULT-VALUE}.", defaultValue = "64")
     int inflight;
 
+    @Option(names = "--qos0-window", description = "QoS 0 publishers stay at most this many messages ahead of "
+            + "the highest one their subscribers received (a message the broker dropped does not hold it shut); "
+            + "0 = publish as fast as the broker reads. Without it, a broker that reads faster than it delivers "
+            + "and does not hold publishers back measures its backlog's growth. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "0")
+    int qos0Window;
+
     @Option(names = {"-d", "--duration"}, description = "How long to publish (or, for conn, to hold). "
             + "Default: ${DEFAULT-VALUE}.", defaultValue = "10s")
     String duration;
@@ -105,6 +129,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--connect-rate", description = "conn: new connections per second. "
             + "Default: ${DEFAULT-VALUE}.", defaultValue = "1000")
     int connectRate;
+
+    @Option(names = "--source-addresses", paramLabel = "ADDR[,ADDR...]", split = ",",
+            description = "Local addresses to connect from, in turn (connection i from address i mod n). Each has "
+                    + "its own ephemeral ports: e.g. 127.0.0.1,127.0.0.2 to hold more connections to one broker "
+                    + "than one loopback address allows. Default: the system chooses.")
+    List<String> sourceAddresses = List.of();
 
     @Option(names = "--warmup", description = "Load before measuring, not counted (JVM brokers want ~15s). "
             + "Default: ${DEFAULT-VALUE}.", defaultValue = "0s")
@@ -146,7 +176,8 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             options = new BenchOptions(sc, host, port, version(), qos, size, topic, publishers, subscribers, rate,
                     inflight, duration(duration, "--duration"), count, connections, connectRate,
-                    duration(warmup, "--warmup"), idPrefix, quiet || json, persistent);
+                    duration(warmup, "--warmup"), idPrefix, quiet || json, persistent, retain, filters,
+                    qos0Window, sourceAddresses());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -173,6 +204,20 @@ public final class BenchCommand implements Callable<Integer> {
             stop.await();
         }
         return 0;
+    }
+
+    /** Address literals only: a name would be resolved, and could stand for an address of another machine. */
+    private List<InetAddress> sourceAddresses() {
+        List<InetAddress> out = new ArrayList<>();
+        for (String text : sourceAddresses) {
+            InetAddress address = NetUtil.createInetAddressFromIpAddressString(text.trim());
+            if (address == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--source-addresses: '" + text
+                        + "' is not an IPv4 or IPv6 address");
+            }
+            out.add(address);
+        }
+        return out;
     }
 
     private MqttVersion version() {

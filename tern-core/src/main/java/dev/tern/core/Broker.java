@@ -411,7 +411,7 @@ public final class Broker {
                             withEntries.add(before);
                         }
                     }
-                    long seq = d.backlog().nextSeq.getAndIncrement();
+                    long seq = d.backlog().takeSeq();
                     SubscriptionEntry via = d.sharedVia();
                     // an online session may acknowledge it before the store gets to the entry: it then withdraws it
                     Withdrawable put = d.backlog().online ? new Withdrawable() : null;

@@ -28,11 +28,13 @@ import dev.tern.spi.auth.AuthStep;
 import dev.tern.spi.auth.EnhancedAuthenticator;
 import dev.tern.spi.auth.ClientIdentity;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,26 +96,42 @@ public final class ClientConnection {
     private int clientTopicAliasMaximum;
     private String[] inboundAliases;
     private Map<String, Integer> outboundAliases;
-    /** Packets waiting while a subscriber holds this publisher back; see {@link #hold()}. */
-    private final java.util.ArrayDeque<MqttPacket> parked = new java.util.ArrayDeque<>();
+    /**
+     * Packets waiting while a subscriber holds this publisher back (see {@link #hold()}), or sent before the
+     * CONNACK. Null until the first one: most connections never park anything, and an idle connection should cost
+     * little (docs/performance.md, idle connections).
+     */
+    private ArrayDeque<MqttPacket> parked;
     private boolean readingPaused;
     private static final int PARKED_LIMIT = 256;
     private PublishRateLimiter rateLimiter;
     private boolean ratePaused;
     private boolean rateLogged;
 
-    /** Packets handed to the shard and not yet handled; past the limit the socket is not read. */
-    private final java.util.concurrent.atomic.AtomicInteger inboundBacklog =
-            new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicBoolean inboundPaused =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * Packets handed to the shard and not yet handled; past the limit the socket is not read. Updated through
+     * {@link #INBOUND_BACKLOG} (a field, not an AtomicInteger: one object less per connection).
+     */
+    private volatile int inboundBacklog;
+    /** 1 while reading is paused because of the inbound backlog; through {@link #INBOUND_PAUSED}. */
+    private volatile int inboundPaused;
     private static final int INBOUND_BACKLOG_LIMIT = 512;
 
-    /** Holds by subscribers that are behind; written from any shard. */
-    private final java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
+    /** Holds by subscribers that are behind; written from any shard through {@link #HOLDS}. */
+    private volatile int holds;
 
-    /** With a store: PUBACK/PUBREC waiting for their message to be durable, in PUBLISH order. */
-    private final java.util.ArrayDeque<PendingAck> acks = new java.util.ArrayDeque<>();
+    private static final AtomicIntegerFieldUpdater<ClientConnection> INBOUND_BACKLOG =
+            AtomicIntegerFieldUpdater.newUpdater(ClientConnection.class, "inboundBacklog");
+    private static final AtomicIntegerFieldUpdater<ClientConnection> INBOUND_PAUSED =
+            AtomicIntegerFieldUpdater.newUpdater(ClientConnection.class, "inboundPaused");
+    private static final AtomicIntegerFieldUpdater<ClientConnection> HOLDS =
+            AtomicIntegerFieldUpdater.newUpdater(ClientConnection.class, "holds");
+
+    /**
+     * With a store: PUBACK/PUBREC waiting for their message to be durable, in PUBLISH order. Null until the first
+     * QoS 1/2 PUBLISH.
+     */
+    private ArrayDeque<PendingAck> acks;
     /** What the CONNACK will say once the store has the session. */
     private Connack connack;
     private int connectKeepAlive;
@@ -135,8 +153,8 @@ public final class ClientConnection {
             if (shard.inShard()) {
                 handle(packet);
             } else {
-                if (inboundBacklog.incrementAndGet() == INBOUND_BACKLOG_LIMIT
-                        && inboundPaused.compareAndSet(false, true)) {
+                if (INBOUND_BACKLOG.incrementAndGet(this) == INBOUND_BACKLOG_LIMIT
+                        && INBOUND_PAUSED.compareAndSet(this, 0, 1)) {
                     // the shard is behind this socket: stop reading until it catches up
                     connection.pauseReading();
                 }
@@ -255,8 +273,8 @@ public final class ClientConnection {
     private record HandlePacket(ClientConnection c, MqttPacket packet) implements Runnable {
         @Override
         public void run() {
-            int left = c.inboundBacklog.decrementAndGet();
-            if (left <= INBOUND_BACKLOG_LIMIT / 2 && c.inboundPaused.compareAndSet(true, false)) {
+            int left = INBOUND_BACKLOG.decrementAndGet(c);
+            if (left <= INBOUND_BACKLOG_LIMIT / 2 && INBOUND_PAUSED.compareAndSet(c, 1, 0)) {
                 c.connection.resumeReading();
             }
             c.handle(packet);
@@ -364,7 +382,7 @@ public final class ClientConnection {
         state = State.NEW;
         decided(c, assigned, decision);
         if (state != State.CONNECTING && state != State.CONNECTED) {
-            parked.clear();
+            clearParked();
         }
     }
 
@@ -493,7 +511,7 @@ public final class ClientConnection {
             // stored queue entries are keyed by client id and seq: a new session never reuses a seq of an earlier
             // session of the same client id, whose late deliveries may still remove their entries (one ended just
             // before this one started included): seqs start from the clock, a thousand per millisecond
-            session.backlog.nextSeq.set(Math.max(existing != null ? existing.backlog.nextSeq.get() : 1,
+            session.backlog.nextSeq(Math.max(existing != null ? existing.backlog.nextSeq() : 1,
                     broker.now() * 1000));
             home.sessions.put(id, session);
             sessionPresent = false;
@@ -569,7 +587,7 @@ public final class ClientConnection {
                 refuse(ReasonCode.SERVER_UNAVAILABLE, "storage failure");
             }
             state = State.CLOSED;
-            parked.clear();
+            clearParked();
             forgetStoredWill();
             broker.sessionOffline(session, null, 0);
             return;
@@ -601,7 +619,7 @@ public final class ClientConnection {
             session.out.resendInflight(this, broker.now());
         }
         drainQueue();
-        if (!parked.isEmpty()) {
+        if (hasParked()) {
             unpark();
         }
     }
@@ -614,7 +632,7 @@ public final class ClientConnection {
         LOG.info("client {} from {} superseded by a new connection before its CONNACK", clientId,
                 connection.remoteAddress());
         state = State.CLOSED;
-        parked.clear();
+        clearParked();
         session.connecting = null;
         forgetStoredWill();
         connection.close();
@@ -649,27 +667,40 @@ public final class ClientConnection {
         }
         if (state == State.CONNECTING || state == State.VERIFYING) {
             // sent right after CONNECT: handled once the CONNACK is out
-            parked.addLast(packet);
-            if (parked.size() > PARKED_LIMIT && !readingPaused) {
-                readingPaused = true;
-                connection.pauseReading();
-            }
+            park(packet);
             return;
         }
         if (state != State.CONNECTED) {
             return;
         }
         lastActivityNanos = System.nanoTime();
-        if ((holds.get() > 0 || !parked.isEmpty()) && keepsOrder(packet)) {
-            parked.addLast(packet);
-            if (parked.size() > PARKED_LIMIT && !readingPaused) {
-                // QoS 0 publishers have no window: past this, stop reading their socket
-                readingPaused = true;
-                connection.pauseReading();
-            }
+        if ((holds > 0 || hasParked()) && keepsOrder(packet)) {
+            park(packet);
             return;
         }
         dispatch(packet);
+    }
+
+    /** Parks a packet; past {@link #PARKED_LIMIT} the socket is not read (QoS 0 publishers have no window). */
+    private void park(MqttPacket packet) {
+        if (parked == null) {
+            parked = new ArrayDeque<>();
+        }
+        parked.addLast(packet);
+        if (parked.size() > PARKED_LIMIT && !readingPaused) {
+            readingPaused = true;
+            connection.pauseReading();
+        }
+    }
+
+    private boolean hasParked() {
+        return parked != null && !parked.isEmpty();
+    }
+
+    private void clearParked() {
+        if (parked != null) {
+            parked.clear();
+        }
     }
 
     private void dispatch(MqttPacket packet) {
@@ -895,6 +926,9 @@ public final class ClientConnection {
             // what it stored with the message, the acknowledgement already waits for
             ack.awaitFlush(journal);
         }
+        if (acks == null) {
+            acks = new ArrayDeque<>();
+        }
         acks.addLast(ack);
         ack.arm();
     }
@@ -905,7 +939,7 @@ public final class ClientConnection {
 
     /** Sends a PUBACK / PUBREC now, or after those still waiting for the store (acknowledgements keep order). */
     private void acknowledge(int packetId, int qos, int code) {
-        if (acks.isEmpty()) {
+        if (acks == null || acks.isEmpty()) {
             sendAck(packetId, qos, code);
             return;
         }
@@ -913,6 +947,12 @@ public final class ClientConnection {
         ready.reasonCode = code;
         ready.ready = true;
         acks.addLast(ready);
+    }
+
+    private void clearAcks() {
+        if (acks != null) {
+            acks.clear();
+        }
     }
 
     private void sendAck(int packetId, int qos, int code) {
@@ -926,15 +966,15 @@ public final class ClientConnection {
             if (ack.failure() != null) {
                 LOG.error("client {}: a message could not be stored ({}); closing the connection so that the client "
                         + "sends it again", clientId, ack.failure().toString());
-                acks.clear();
+                clearAcks();
                 closeByServer(Disconnect.of(ReasonCode.UNSPECIFIED_ERROR, "storage failure"), false);
                 return;
             }
             if (state != State.CONNECTED) {
-                acks.clear();
+                clearAcks();
                 return;
             }
-            while (!acks.isEmpty() && acks.peekFirst().ready) {
+            while (acks != null && !acks.isEmpty() && acks.peekFirst().ready) {
                 PendingAck a = acks.pollFirst();
                 sendAck(a.packetId, a.qos, a.reasonCode);
             }
@@ -1061,6 +1101,9 @@ public final class ClientConnection {
         long now = broker.now();
         for (SubscriptionEntry entry : retainedFor) {
             List<Integer> ids = entry.subscriptionId() == null ? List.of() : List.of(entry.subscriptionId());
+            if (retainedFeeds == null) {
+                retainedFeeds = new ArrayDeque<>();
+            }
             retainedFeeds.addLast(new RetainedFeed(broker.retained().cursor(entry.filter(), now), entry, ids));
         }
         feedRetained();
@@ -1072,7 +1115,8 @@ public final class ClientConnection {
 
     /** Retained messages handed over per task, so that a large set never holds the shard's other clients up. */
     private static final int RETAINED_PER_TASK = 256;
-    private final java.util.ArrayDeque<RetainedFeed> retainedFeeds = new java.util.ArrayDeque<>();
+    /** Null until the first subscription with retained messages to send. */
+    private ArrayDeque<RetainedFeed> retainedFeeds;
     private boolean feedQueued;
 
     /**
@@ -1081,7 +1125,7 @@ public final class ClientConnection {
      * holds a walk through the index, not the messages. Resumed as acknowledgements come and the socket drains.
      */
     private void feedRetained() {
-        if (retainedFeeds.isEmpty() || state != State.CONNECTED) {
+        if (!hasRetainedFeeds() || state != State.CONNECTED) {
             return;
         }
         long now = broker.now();
@@ -1103,10 +1147,14 @@ public final class ClientConnection {
             session.out.deliver(new Outbound(m, qos, true, feed.ids(), null), this, now);
         }
         session.backlog.queued = session.out.queuedCount();
-        if (!retainedFeeds.isEmpty() && session.out.hasRoom() && !feedQueued) {
+        if (hasRetainedFeeds() && session.out.hasRoom() && !feedQueued) {
             feedQueued = true; // more to hand over and room for it: after the shard's other work
             shard.submit(new FeedRetained(this));
         }
+    }
+
+    private boolean hasRetainedFeeds() {
+        return retainedFeeds != null && !retainedFeeds.isEmpty();
     }
 
     private record FeedRetained(ClientConnection c) implements Runnable {
@@ -1229,11 +1277,11 @@ public final class ClientConnection {
 
     private void connectionLost() {
         // what the client sent before closing still counts, a DISCONNECT included
-        while (!parked.isEmpty() && state == State.CONNECTED) {
+        while (hasParked() && state == State.CONNECTED) {
             dispatch(parked.pollFirst());
         }
-        parked.clear();
-        acks.clear();
+        clearParked();
+        clearAcks();
         if (state == State.CONNECTED) {
             LOG.info("client {} connection lost", clientId);
             broker.stats().connectionsLost.increment();
@@ -1345,12 +1393,12 @@ public final class ClientConnection {
 
     /** A subscriber this connection publishes to is behind: park its PUBLISH packets. Any thread. */
     void hold() {
-        holds.incrementAndGet();
+        HOLDS.incrementAndGet(this);
     }
 
     /** Matches one {@link #hold()}; the last release lets the parked packets through. Any thread. */
     void release() {
-        if (holds.decrementAndGet() == 0 && shard != null) {
+        if (HOLDS.decrementAndGet(this) == 0 && shard != null) {
             // queued, never inline: the release may come from deep inside a delivery on this very shard
             shard.submit(new Unpark(this));
         }
@@ -1364,10 +1412,10 @@ public final class ClientConnection {
     }
 
     private void unpark() {
-        while (holds.get() <= 0 && !parked.isEmpty() && state == State.CONNECTED) {
+        while (holds <= 0 && hasParked() && state == State.CONNECTED) {
             dispatch(parked.pollFirst());
         }
-        if (parked.isEmpty() && readingPaused) {
+        if (!hasParked() && readingPaused) {
             readingPaused = false;
             connection.resumeReading();
         }
@@ -1381,7 +1429,7 @@ public final class ClientConnection {
     /** Sends what the queue holds as far as the window allows; lets held-back publishers go once it is short. */
     private void drainQueue() {
         session.out.drain(this, broker.now());
-        if (!retainedFeeds.isEmpty()) {
+        if (hasRetainedFeeds()) {
             feedRetained();
         }
         session.backlog.queued = session.out.queuedCount();
@@ -1403,7 +1451,8 @@ public final class ClientConnection {
         java.net.InetSocketAddress a = connection.remoteAddress();
         return new BrokerInspector.ConnectionView(username, a == null ? null : a.getAddress().getHostAddress()
                 + ":" + a.getPort(), connection.listener(), version.displayName(),
-                (int) (keepAliveTimeoutNanos / 1_500_000_000L), cleanStart, connectedAtMillis, parked.size());
+                (int) (keepAliveTimeoutNanos / 1_500_000_000L), cleanStart, connectedAtMillis,
+                parked == null ? 0 : parked.size());
     }
 
     int clientReceiveMaximum() {

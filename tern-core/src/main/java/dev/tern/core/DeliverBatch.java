@@ -20,7 +20,7 @@ record DeliverBatch(Broker broker, Shard shard, Message message, List<Delivery> 
     public void run() {
         long addedBefore = shard.journal == null ? 0 : shard.journal.added();
         for (Delivery d : deliveries) {
-            d.backlog().inTransit.decrementAndGet();
+            d.backlog().leaveTransit();
             Session s = shard.sessions.get(d.clientId());
             if (s != null && s.backlog == d.backlog()) {
                 broker.deliver(s, message, d, publisher);

@@ -30,7 +30,8 @@ final class PublishOutFlow {
     /** The session this flow belongs to (for the connection a deferred send goes to); null in benchmarks. */
     private final Session owner;
     private final LinkedHashMap<Integer, Inflight> inflight = new LinkedHashMap<>();
-    private ArrayDeque<Outbound> queue = new ArrayDeque<>();
+    /** Starts at the smallest array (most sessions' queues stay empty) and grows as any ArrayDeque does. */
+    private ArrayDeque<Outbound> queue = new ArrayDeque<>(0);
     private long queuedBytes;
     private int nextPacketId = 1;
 
@@ -96,7 +97,7 @@ final class PublishOutFlow {
         resident = false;
         storedOnly = summary.count();
         storedOnlyBytes = summary.bytes();
-        owner.backlog.nextSeq.set(summary.lastSeq() + 1);
+        owner.backlog.nextSeq(summary.lastSeq() + 1);
     }
 
     /**
@@ -215,7 +216,7 @@ final class PublishOutFlow {
     }
 
     private void forgetLoadedWhenNothingInTransit() {
-        if (loadedSeqs != null && loadedQueue == null && owner.backlog.inTransit.get() == 0) {
+        if (loadedSeqs != null && loadedQueue == null && owner.backlog.inTransit() == 0) {
             loadedSeqs = null;
         }
     }
@@ -247,7 +248,7 @@ final class PublishOutFlow {
             // put again even if the publisher's shard stored it: the store may have skipped that write (an entry
             // acknowledged within its write group takes its message along), and putting twice is harmless
             journal.putAgain(o.message());
-            o = o.withSeq(owner.backlog.nextSeq.getAndIncrement());
+            o = o.withSeq(owner.backlog.takeSeq());
             if (arrivedDuringLoad != null) {
                 arrivedDuringLoad.add(o.seq());
             }

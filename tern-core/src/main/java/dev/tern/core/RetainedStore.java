@@ -1,13 +1,22 @@
 package dev.tern.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
  * Retained messages, one per topic, in a trie of topic levels so that a wildcard subscription finds its matches
  * without scanning every retained message. Lock-free reads; a write replaces the message of one topic.
+ *
+ * <p>A node left with no message and no child (its retained message cleared) is cut off its parent, so that the trie
+ * shrinks back. Storing a message takes no lock (a retained PUBLISH is on the publish path): the message slot is
+ * set by compare-and-set, and a node is cut off by setting its empty slot to a tombstone, also by compare-and-set,
+ * so a message and a cut never both win. Adding a child (a new topic) and cutting one off lock the nodes concerned,
+ * a parent before its child; a writer that reaches a node cut off meanwhile starts again from the root. Leaf nodes
+ * have no children map, and the message is a field, not an AtomicReference (two nodes per retained message for a
+ * topic like {@code tenant/T/device/D/temp}: every byte of a node counts a million times).
  */
 public final class RetainedStore {
     private final Node root = new Node();
@@ -19,42 +28,63 @@ public final class RetainedStore {
             remove(message.topic());
             return;
         }
-        Node node = root;
-        for (String level : TopicFilter.levels(message.topic())) {
-            node = node.children.computeIfAbsent(level, k -> new Node());
-        }
-        Message previous = node.swap(message);
-        if (previous == null) {
-            count.incrementAndGet();
+        String[] levels = TopicFilter.levels(message.topic());
+        while (true) {
+            Node node = root;
+            for (int i = 0; i < levels.length && node != null; i++) {
+                node = node.liveChild(levels[i]);
+            }
+            Boolean added = node == null ? null : node.putIfLive(message);
+            if (added != null) {
+                if (added) {
+                    count.incrementAndGet();
+                }
+                return;
+            }
+            // a node on the way was cut off meanwhile: walk down again
         }
     }
 
     public void remove(String topic) {
-        Node node = root;
-        for (String level : TopicFilter.levels(topic)) {
-            node = node.children.get(level);
-            if (node == null) {
-                return;
-            }
-        }
-        if (node.swap(null) != null) {
-            count.decrementAndGet();
-        }
+        clear(topic, null);
     }
 
     /** Clears the retained message of {@code topic} if it has expired (a newer one stays). */
     public void removeIfExpired(String topic, long nowMillis) {
-        Node node = root;
-        for (String level : TopicFilter.levels(topic)) {
-            node = node.children.get(level);
-            if (node == null) {
+        clear(topic, nowMillis);
+    }
+
+    /** Clears the message of {@code topic} (only if expired at {@code expiredAt} when given); prunes what empties. */
+    private void clear(String topic, Long expiredAt) {
+        String[] levels = TopicFilter.levels(topic);
+        Node[] path = new Node[levels.length + 1];
+        path[0] = root;
+        for (int i = 0; i < levels.length; i++) {
+            path[i + 1] = path[i].child(levels[i]);
+            if (path[i + 1] == null) {
                 return;
             }
         }
-        Message m = node.message.get();
-        if (m != null && m.isExpired(nowMillis) && node.compareAndClear(m)) {
-            count.decrementAndGet();
+        Node node = path[levels.length];
+        if (expiredAt == null) {
+            if (node.clear() == null) {
+                return;
+            }
+        } else {
+            Message m = node.message();
+            if (m == null || !m.isExpired(expiredAt) || !node.compareAndClear(m)) {
+                return;
+            }
         }
+        count.decrementAndGet();
+        for (int i = levels.length; i > 0 && path[i - 1].pruneIfEmpty(levels[i - 1], path[i]); i--) {
+            // the parent may be empty now too
+        }
+    }
+
+    /** Trie nodes, the root included (for tests: a store whose messages were all cleared has one). */
+    int nodeCount() {
+        return root.countNodes();
     }
 
     public int size() {
@@ -76,21 +106,19 @@ public final class RetainedStore {
         if (level.equals("#")) {
             // "a/#" also matches "a" itself [MQTT-4.7.1-2]
             deliver(node, now, visitor);
-            for (var e : node.children.entrySet()) {
-                if (depth == 0 && e.getKey().startsWith("$")) {
-                    continue;
+            node.forEachChild((key, child) -> {
+                if (depth != 0 || !key.startsWith("$")) {
+                    subtree(child, now, visitor);
                 }
-                subtree(e.getValue(), now, visitor);
-            }
+            });
         } else if (level.equals("+")) {
-            for (var e : node.children.entrySet()) {
-                if (depth == 0 && e.getKey().startsWith("$")) {
-                    continue;
+            node.forEachChild((key, child) -> {
+                if (depth != 0 || !key.startsWith("$")) {
+                    match(child, levels, depth + 1, now, visitor);
                 }
-                match(e.getValue(), levels, depth + 1, now, visitor);
-            }
+            });
         } else {
-            Node child = node.children.get(level);
+            Node child = node.child(level);
             if (child != null) {
                 match(child, levels, depth + 1, now, visitor);
             }
@@ -157,7 +185,7 @@ public final class RetainedStore {
                     }
                 } else {
                     stack.pop();
-                    Node child = f.node.children.get(level);
+                    Node child = f.node.child(level);
                     if (child != null) {
                         stack.push(new Frame(child, f.depth + 1, false));
                     }
@@ -169,14 +197,17 @@ public final class RetainedStore {
         /** The next child of a wildcard frame; topics starting with $ are not matched by a leading wildcard. */
         private Node nextChild(Frame f) {
             if (f.children == null) {
-                f.children = f.node.children.entrySet().iterator();
+                f.children = f.node.childLevels();
             }
-            while (f.children.hasNext()) {
-                var e = f.children.next();
-                if (f.depth == 0 && e.getKey().startsWith("$")) {
+            while (f.children.hasMoreElements()) {
+                String level = f.children.nextElement();
+                if (f.depth == 0 && level.startsWith("$")) {
                     continue;
                 }
-                return e.getValue();
+                Node child = f.node.child(level);
+                if (child != null) {
+                    return child;
+                }
             }
             return null;
         }
@@ -188,7 +219,7 @@ public final class RetainedStore {
         /** Everything at and below the node matches (a # was reached). */
         final boolean subtree;
         boolean selfDone;
-        java.util.Iterator<java.util.Map.Entry<String, Node>> children;
+        java.util.Enumeration<String> children;
 
         Frame(Node node, int depth, boolean subtree) {
             this.node = node;
@@ -199,7 +230,7 @@ public final class RetainedStore {
 
     /** The node's message unless it expired (an expired one is cleared). */
     private Message live(Node node, long now) {
-        Message m = node.message.get();
+        Message m = node.message();
         if (m == null) {
             return null;
         }
@@ -214,13 +245,11 @@ public final class RetainedStore {
 
     private void subtree(Node node, long now, Consumer<Message> visitor) {
         deliver(node, now, visitor);
-        for (Node child : node.children.values()) {
-            subtree(child, now, visitor);
-        }
+        node.forEachChild((key, child) -> subtree(child, now, visitor));
     }
 
     private void deliver(Node node, long now, Consumer<Message> visitor) {
-        Message m = node.message.get();
+        Message m = node.message();
         if (m == null) {
             return;
         }
@@ -234,15 +263,124 @@ public final class RetainedStore {
     }
 
     private static final class Node {
-        final ConcurrentHashMap<String, Node> children = new ConcurrentHashMap<>(4);
-        final AtomicReference<Message> message = new AtomicReference<>();
+        /** In the message slot of a node cut off its parent: no message, and writers start again from the root. */
+        private static final Message CUT_OFF = new Message("", new byte[0], 0, false, null, null, 0);
+        private static final VarHandle MESSAGE;
 
-        Message swap(Message m) {
-            return message.getAndSet(m);
+        static {
+            try {
+                MESSAGE = MethodHandles.lookup().findVarHandle(Node.class, "message", Message.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** Null until the first child. Written under the node's lock. */
+        private volatile ConcurrentHashMap<String, Node> children;
+        /** The retained message, null, or {@link #CUT_OFF}; changed by compare-and-set only. */
+        private volatile Message message;
+
+        /** The retained message, or null. */
+        Message message() {
+            Message m = message;
+            return m == CUT_OFF ? null : m;
+        }
+
+        Node child(String level) {
+            ConcurrentHashMap<String, Node> c = children;
+            return c == null ? null : c.get(level);
+        }
+
+        /** The levels of the children (an enumeration caches nothing in the map, unlike keySet or entrySet). */
+        java.util.Enumeration<String> childLevels() {
+            ConcurrentHashMap<String, Node> c = children;
+            return c == null ? java.util.Collections.emptyEnumeration() : c.keys();
+        }
+
+        void forEachChild(java.util.function.BiConsumer<String, Node> action) {
+            ConcurrentHashMap<String, Node> c = children;
+            if (c != null) {
+                c.forEach(action);
+            }
+        }
+
+        /**
+         * The child at {@code level}, created if missing; null when this node was cut off. An existing child is
+         * found without a lock: a node is cut off only once it has no child, so a node reached through a child that
+         * is still linked is linked too, and a child cut off is seen as such where the walk ends.
+         */
+        Node liveChild(String level) {
+            ConcurrentHashMap<String, Node> c = children;
+            Node child = c == null ? null : c.get(level);
+            if (child != null) {
+                return child;
+            }
+            synchronized (this) {
+                if (message == CUT_OFF) {
+                    return null;
+                }
+                c = children;
+                if (c == null) {
+                    c = new ConcurrentHashMap<>(2);
+                    children = c;
+                }
+                return c.computeIfAbsent(level, k -> new Node());
+            }
+        }
+
+        /** True when the topic had no retained message, false when one was replaced, null when cut off. */
+        Boolean putIfLive(Message m) {
+            while (true) {
+                Message current = message;
+                if (current == CUT_OFF) {
+                    return null;
+                }
+                if (MESSAGE.compareAndSet(this, current, m)) {
+                    return current == null;
+                }
+            }
+        }
+
+        /** Clears the message, whichever it is; returns it (null when there was none). */
+        Message clear() {
+            while (true) {
+                Message current = message;
+                if (current == null || current == CUT_OFF) {
+                    return null;
+                }
+                if (MESSAGE.compareAndSet(this, current, null)) {
+                    return current;
+                }
+            }
         }
 
         boolean compareAndClear(Message expected) {
-            return message.compareAndSet(expected, null);
+            return MESSAGE.compareAndSet(this, expected, null);
+        }
+
+        /** Cuts {@code child} off when it holds nothing; true when it did. Locks this node, then the child. */
+        synchronized boolean pruneIfEmpty(String level, Node child) {
+            ConcurrentHashMap<String, Node> c = children;
+            if (c == null || c.get(level) != child) {
+                return false;
+            }
+            synchronized (child) {
+                // children are added under the child's lock, a message by compare-and-set against this one
+                if (child.children != null || !MESSAGE.compareAndSet(child, null, CUT_OFF)) {
+                    return false;
+                }
+            }
+            c.remove(level);
+            if (c.isEmpty()) {
+                children = null;
+            }
+            return true;
+        }
+
+        int countNodes() {
+            int[] n = {1};
+            forEachChild((level, child) -> n[0] += child.countNodes());
+            return n[0];
         }
     }
 }

@@ -88,7 +88,7 @@ final class Router {
      */
     private Delivery admit(Delivery d, ClientConnection publisher) {
         SessionBacklog b = d.backlog();
-        int total = b.inTransit.incrementAndGet() + b.queued;
+        int total = b.enterTransit() + b.queued;
         if (publisher != null && b.online && total >= broker.throttleHighWater()
                 && !d.clientId().equals(publisher.clientId())) {
             publisher.hold();

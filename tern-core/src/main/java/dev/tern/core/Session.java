@@ -110,9 +110,11 @@ final class Session {
         return new dev.tern.spi.storage.SessionRecord(clientId, expiryInterval, disconnectedAt, persistentV3);
     }
 
-    /** Publishers this session is holding back because its queue is long; released when it drains. */
-    private final java.util.Set<ClientConnection> throttled =
-            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /**
+     * Publishers this session is holding back because its queue is long; released when it drains. Null until the
+     * first hold: an identity set costs a few hundred bytes, and most sessions never hold anybody.
+     */
+    private java.util.Set<ClientConnection> throttled;
     private ScheduledFuture<?> throttleTimer;
 
     /**
@@ -124,7 +126,7 @@ final class Session {
         if (stuck) {
             return;
         }
-        if (throttled.add(publisher)) {
+        if (throttled().add(publisher)) {
             publisher.hold();
             if (throttleTimer == null) {
                 progressAtHold = out.progress();
@@ -157,7 +159,7 @@ final class Session {
 
     /** Takes over a hold the router already put on the publisher for this session (one hold per publisher). */
     void adoptHold(ClientConnection publisher, long maxMillis) {
-        if (connection == null || stuck || !throttled.add(publisher)) {
+        if (connection == null || stuck || !throttled().add(publisher)) {
             publisher.release();
             return;
         }
@@ -172,7 +174,7 @@ final class Session {
             throttleTimer.cancel(false);
             throttleTimer = null;
         }
-        if (throttled.isEmpty()) {
+        if (throttled == null || throttled.isEmpty()) {
             return;
         }
         for (ClientConnection c : throttled) {
@@ -182,7 +184,14 @@ final class Session {
     }
 
     boolean isThrottling() {
-        return !throttled.isEmpty();
+        return throttled != null && !throttled.isEmpty();
+    }
+
+    private java.util.Set<ClientConnection> throttled() {
+        if (throttled == null) {
+            throttled = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        }
+        return throttled;
     }
 
     void cancelTimers() {

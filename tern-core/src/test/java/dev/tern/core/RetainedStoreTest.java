@@ -50,6 +50,57 @@ class RetainedStoreTest {
     }
 
     @Test
+    void clearedTopicsAreCutOffAndTheTrieShrinksBack() {
+        store.put(msg("a/b/c", "1", 0));
+        store.put(msg("a/b", "2", 0));
+        store.put(msg("a/x", "3", 5));
+        assertThat(store.nodeCount()).isEqualTo(5); // root, a, b, c, x
+        store.put(msg("a/b/c", "", 0));
+        assertThat(store.nodeCount()).as("c goes, b keeps its message").isEqualTo(4);
+        store.removeIfExpired("a/x", 4);
+        assertThat(store.nodeCount()).as("not expired yet").isEqualTo(4);
+        store.removeIfExpired("a/x", 5);
+        assertThat(store.nodeCount()).isEqualTo(3);
+        store.remove("a/b");
+        assertThat(store.nodeCount()).isEqualTo(1);
+        assertThat(store.size()).isZero();
+        store.put(msg("a/b/c", "4", 0));
+        assertThat(match("a/#", 0)).as("a path cut off can be used again").containsExactly("a/b/c");
+    }
+
+    @Test
+    void concurrentWritersAndClearersNeverLoseAMessage() throws Exception {
+        String[] topics = {"t/x/1", "t/x/2", "t/y/1", "t/x"};
+        Thread[] churners = new Thread[2];
+        java.util.concurrent.CountDownLatch churning = new java.util.concurrent.CountDownLatch(churners.length);
+        for (int t = 0; t < churners.length; t++) {
+            String prefix = "t/c" + t + "/";
+            churners[t] = new Thread(() -> {
+                churning.countDown();
+                for (int i = 0; i < 20_000; i++) {
+                    String topic = prefix + topics[i % topics.length];
+                    store.put(msg(topic, "v", 0));
+                    store.remove(topic);
+                    store.put(msg(topics[i % topics.length] + "/c", "v", 0));
+                    store.remove(topics[i % topics.length] + "/c");
+                }
+            });
+        }
+        for (Thread t : churners) {
+            t.start();
+        }
+        churning.await();
+        for (int i = 0; i < 2_000; i++) {
+            store.put(msg(topics[i % topics.length] + "/keep" + i, "v", 0));
+        }
+        for (Thread t : churners) {
+            t.join();
+        }
+        assertThat(store.size()).isEqualTo(2_000);
+        assertThat(match("t/#", 0)).hasSize(2_000).allMatch(topic -> topic.contains("/keep"));
+    }
+
+    @Test
     void expiredMessagesAreDroppedOnRead() {
         store.put(msg("a", "x", 1000));
         assertThat(match("a", 999)).containsExactly("a");

@@ -61,6 +61,65 @@ class TopicIndexTest {
     }
 
     @Test
+    void nodesLeftEmptyAreCutOffAndTheTrieShrinksBack() {
+        index.subscribe(sub("c1", "a/b/c"));
+        index.subscribe(sub("c2", "a/b"));
+        index.subscribe(new SubscriptionEntry("c3", "a/+/d", "g", 1, false, false, 0, null));
+        assertThat(index.nodeCount()).isEqualTo(6); // root, a, b, c, +, d
+        index.unsubscribe("c1", "a/b/c", null);
+        assertThat(index.nodeCount()).as("c goes, b stays for c2").isEqualTo(5);
+        assertThat(matches("a/b")).containsExactly("c2:a/b");
+        index.unsubscribe("c3", "a/+/d", "g");
+        assertThat(index.nodeCount()).isEqualTo(3);
+        assertThat(index.sharedGroup("a/+/d", "g")).isNull();
+        index.unsubscribe("c2", "a/b", null);
+        assertThat(index.nodeCount()).isEqualTo(1);
+        assertThat(index.size()).isZero();
+        index.subscribe(sub("c1", "a/b/c"));
+        assertThat(matches("a/b/c")).as("a path cut off can be subscribed again").containsExactly("c1:a/b/c");
+    }
+
+    @Test
+    void concurrentSubscribersAndLeaversNeverLoseASubscription() throws Exception {
+        // two threads churn subscriptions under one parent (its nodes are cut off and made again all the time)
+        // while a third keeps one subscription per round: every kept one must be matched at the end
+        String[] filters = {"t/x/1", "t/x/2", "t/+/1", "t/x/#", "t/x"};
+        int rounds = 20_000;
+        Thread[] churners = new Thread[2];
+        java.util.concurrent.CountDownLatch churning = new java.util.concurrent.CountDownLatch(churners.length);
+        for (int t = 0; t < churners.length; t++) {
+            String client = "churn" + t;
+            churners[t] = new Thread(() -> {
+                churning.countDown();
+                for (int i = 0; i < rounds; i++) {
+                    String f = filters[i % filters.length];
+                    index.subscribe(sub(client, f));
+                    index.unsubscribe(client, f, null);
+                }
+            });
+        }
+        for (Thread t : churners) {
+            t.start();
+        }
+        churning.await();
+        for (int i = 0; i < 2_000; i++) {
+            index.subscribe(sub("keep" + i, filters[i % filters.length]));
+        }
+        for (Thread t : churners) {
+            t.join();
+        }
+        assertThat(index.size()).isEqualTo(2_000);
+        List<String> got = new ArrayList<>();
+        index.match("t/x/1", e -> got.add(e.clientId()), g -> { });
+        // t/x/1, t/+/1 and t/x/# match t/x/1: 3 of every 5 kept subscriptions
+        assertThat(got).hasSize(1_200).allMatch(c -> c.startsWith("keep"));
+        for (int i = 0; i < 2_000; i++) {
+            index.unsubscribe("keep" + i, filters[i % filters.length], null);
+        }
+        assertThat(index.nodeCount()).isEqualTo(1);
+    }
+
+    @Test
     void agreesWithTheOneFilterMatcherOnRandomInput() {
         Random r = new Random(42);
         String[] words = {"a", "b", "c", "", "$x"};

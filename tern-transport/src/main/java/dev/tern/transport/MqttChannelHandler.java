@@ -24,9 +24,9 @@ import java.net.InetSocketAddress;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,17 +52,30 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
     private ScheduledFuture<?> connectTimeout;
     private volatile MqttVersion version = MqttVersion.V3_1_1;
 
-    /** Bytes other threads have encoded for this connection that the event loop has not written yet. */
+    /*
+     * Bytes other threads have encoded for this connection that the event loop has not written yet. The queue is
+     * made on the first such write (an idle connection never has one), and the counters are fields updated through
+     * field updaters rather than atomic objects: every connection has them (docs/performance.md, idle connections).
+     */
     private static final int PENDING_HIGH_WATER = 64 * 1024;
-    private final Queue<ByteBuf> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicLong pendingBytes = new AtomicLong();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private volatile Queue<ByteBuf> pending;
+    private volatile long pendingBytes;
+    /** 1 while a drain task is queued on the event loop. */
+    private volatile int drainScheduled;
     private final Runnable drainTask = this::drainPending;
     private final Runnable flushTask = this::flushNow;
     private volatile boolean closeAfterDrain;
     private boolean flushScheduled;
-    private final AtomicInteger readPauses = new AtomicInteger();
-    private final Runnable applyAutoRead = this::applyAutoRead;
+    private volatile int readPauses;
+
+    private static final AtomicReferenceFieldUpdater<MqttChannelHandler, Queue> PENDING =
+            AtomicReferenceFieldUpdater.newUpdater(MqttChannelHandler.class, Queue.class, "pending");
+    private static final AtomicLongFieldUpdater<MqttChannelHandler> PENDING_BYTES =
+            AtomicLongFieldUpdater.newUpdater(MqttChannelHandler.class, "pendingBytes");
+    private static final AtomicIntegerFieldUpdater<MqttChannelHandler> DRAIN_SCHEDULED =
+            AtomicIntegerFieldUpdater.newUpdater(MqttChannelHandler.class, "drainScheduled");
+    private static final AtomicIntegerFieldUpdater<MqttChannelHandler> READ_PAUSES =
+            AtomicIntegerFieldUpdater.newUpdater(MqttChannelHandler.class, "readPauses");
 
     MqttChannelHandler(Broker broker, ListenerSettings settings, String listenerName, MqttFrameDecoder decoder,
                        Supplier<String> identitySource) {
@@ -125,10 +138,7 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        ByteBuf buf;
-        while ((buf = pending.poll()) != null) {
-            buf.release();
-        }
+        releasePending();
         if (connectTimeout != null) {
             connectTimeout.cancel(false);
         }
@@ -163,10 +173,29 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        releasePending();
+    }
+
+    private void releasePending() {
+        Queue<ByteBuf> queue = pending;
+        if (queue == null) {
+            return;
+        }
         ByteBuf buf;
-        while ((buf = pending.poll()) != null) {
+        while ((buf = queue.poll()) != null) {
             buf.release();
         }
+    }
+
+    /** The queue other threads hand encoded bytes over in, made by whichever thread needs it first. */
+    @SuppressWarnings("unchecked")
+    private Queue<ByteBuf> pendingQueue() {
+        Queue<ByteBuf> queue = pending;
+        if (queue == null) {
+            PENDING.compareAndSet(this, null, new ConcurrentLinkedQueue<ByteBuf>());
+            queue = pending;
+        }
+        return queue;
     }
 
     // ---- Connection port (any thread) ----
@@ -199,9 +228,9 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
             channel.write(buf, channel.voidPromise());
             scheduleFlush();
         } else {
-            pendingBytes.addAndGet(buf.readableBytes());
-            pending.offer(buf);
-            if (drainScheduled.compareAndSet(false, true)) {
+            PENDING_BYTES.addAndGet(this, buf.readableBytes());
+            pendingQueue().offer(buf);
+            if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
                 channel.eventLoop().execute(drainTask);
             }
         }
@@ -216,11 +245,12 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
 
     /** Runs on the event loop: writes what other threads queued, then flushes once. */
     private void drainPending() {
-        drainScheduled.set(false);
+        DRAIN_SCHEDULED.set(this, 0);
+        Queue<ByteBuf> queue = pending;
         ByteBuf buf;
         boolean wrote = false;
-        while ((buf = pending.poll()) != null) {
-            pendingBytes.addAndGet(-buf.readableBytes());
+        while (queue != null && (buf = queue.poll()) != null) {
+            PENDING_BYTES.addAndGet(this, -buf.readableBytes());
             if (channel.isActive()) {
                 channel.write(buf, channel.voidPromise());
                 wrote = true;
@@ -231,7 +261,7 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
         if (wrote) {
             channel.flush();
         }
-        if (closeAfterDrain && pending.isEmpty()) {
+        if (closeAfterDrain && (queue == null || queue.isEmpty())) {
             channel.close();
         }
     }
@@ -256,7 +286,7 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
 
     @Override
     public boolean isWritable() {
-        return channel.isWritable() && pendingBytes.get() < PENDING_HIGH_WATER;
+        return channel.isWritable() && pendingBytes < PENDING_HIGH_WATER;
     }
 
     /**
@@ -265,22 +295,22 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
      */
     @Override
     public void pauseReading() {
-        if (readPauses.getAndIncrement() == 0) {
+        if (READ_PAUSES.getAndIncrement(this) == 0) {
             channel.config().setAutoRead(false);
-            channel.eventLoop().execute(applyAutoRead);
+            channel.eventLoop().execute(this::applyAutoRead);
         }
     }
 
     @Override
     public void resumeReading() {
-        if (readPauses.decrementAndGet() == 0) {
+        if (READ_PAUSES.decrementAndGet(this) == 0) {
             channel.config().setAutoRead(true);
-            channel.eventLoop().execute(applyAutoRead);
+            channel.eventLoop().execute(this::applyAutoRead);
         }
     }
 
     private void applyAutoRead() {
-        channel.config().setAutoRead(readPauses.get() <= 0);
+        channel.config().setAutoRead(readPauses <= 0);
     }
 
     @Override

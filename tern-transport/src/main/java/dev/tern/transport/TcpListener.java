@@ -10,8 +10,8 @@ import dev.tern.transport.tls.TlsHandshakeHandler;
 import dev.tern.transport.ws.WebSocketTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
@@ -55,6 +55,10 @@ public final class TcpListener {
     private final dev.tern.core.LogLimiter rateLog = new dev.tern.core.LogLimiter(10);
     private Channel serverChannel;
     private volatile String name;
+    /** One for every connection of this listener (a lambda per connection would be one more object each). */
+    private final ChannelFutureListener releaseBudgets;
+    /** Stateless (each channel gets its own handle from it), so one serves every connection. */
+    private static final AdaptiveRecvByteBufAllocator RECEIVE_BUFFERS = new AdaptiveRecvByteBufAllocator();
 
     /** A plain TCP listener. */
     public TcpListener(EventLoops loops, Broker broker, ListenerSettings settings) {
@@ -77,6 +81,10 @@ public final class TcpListener {
                        ConnectionBudget global) {
         this.global = global;
         this.own = new ConnectionBudget(settings.maxConnections());
+        this.releaseBudgets = f -> {
+            global.release();
+            own.release();
+        };
         this.rate = new ConnectionRate(settings.maxConnectionRate(), settings.maxConnectionRatePerAddress());
         this.loops = loops;
         this.broker = broker;
@@ -96,6 +104,7 @@ public final class TcpListener {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
                 .childHandler(new Initializer());
         try {
             serverChannel = b.bind(new InetSocketAddress(settings.host(), settings.port())).syncUninterruptibly()
@@ -214,10 +223,7 @@ public final class TcpListener {
                 refuse(ch, "limits.max-connections " + global.max());
                 return;
             }
-            ch.closeFuture().addListener(f -> {
-                global.release();
-                own.release();
-            });
+            ch.closeFuture().addListener(releaseBudgets);
             MqttFrameDecoder decoder = new MqttFrameDecoder(MqttDecoder.forServer(), settings.maxPacketSize());
             Supplier<String> identity = null;
             if (settings.proxyProtocol()) {
@@ -237,19 +243,11 @@ public final class TcpListener {
                 WebSocketTransport.addTo(ch.pipeline(), settings.webSocketPath(), settings.maxPacketSize(),
                         settings.connectTimeout(), name);
             }
+            // the MQTT handler is the last: it consumes every message it reads, so nothing reaches Netty's tail
             ch.pipeline()
                     .addLast("flush", new FlushConsolidationHandler(256, true))
                     .addLast("decoder", decoder)
-                    .addLast("mqtt", new MqttChannelHandler(broker, settings, name, decoder, identity))
-                    .addLast("tail", new Tail());
-        }
-    }
-
-    /** Swallows what reaches the end of the pipeline so Netty does not log it. */
-    private static final class Tail extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            io.netty.util.ReferenceCountUtil.release(msg);
+                    .addLast("mqtt", new MqttChannelHandler(broker, settings, name, decoder, identity));
         }
     }
 }

@@ -19,7 +19,7 @@ public final class ClientAddress {
      * no IP peer address (closed before it connected, or not an IP socket).
      */
     public static InetSocketAddress of(Channel channel) {
-        InetSocketAddress proxied = channel.attr(PROXIED).get();
+        InetSocketAddress proxied = proxied(channel);
         if (proxied != null) {
             return proxied;
         }
@@ -28,7 +28,15 @@ public final class ClientAddress {
 
     /** Whether a PROXY protocol header named the client (rather than the socket's peer being the client). */
     public static boolean isProxied(Channel channel) {
-        return channel.attr(PROXIED).get() != null;
+        return proxied(channel) != null;
+    }
+
+    /**
+     * Asks {@code hasAttr} first: {@code attr} alone would create the attribute (and the channel's attribute table)
+     * on every connection that reads its address, proxied or not.
+     */
+    private static InetSocketAddress proxied(Channel channel) {
+        return channel.hasAttr(PROXIED) ? channel.attr(PROXIED).get() : null;
     }
 
     static void setProxied(Channel channel, InetSocketAddress client) {

@@ -223,10 +223,15 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
     }
 
     /** Starts publishing; {@code perPublisherRate} messages per second, 0 = window-paced. */
-    void startPublishing(double perPublisherRate) {
+    /**
+     * Starts publishing; {@code perPublisherRate} messages per second, 0 = window-paced. At a fixed rate the first
+     * message goes at {@code startNanos} ({@link System#nanoTime()}), so that publishers can be spread over the
+     * interval.
+     */
+    void startPublishing(double perPublisherRate, long startNanos) {
         channel.eventLoop().execute(() -> {
             running = true;
-            rateStartNanos = System.nanoTime();
+            rateStartNanos = perPublisherRate > 0 ? startNanos : System.nanoTime();
             perNanosecond = perPublisherRate / 1e9;
             pump();
         });

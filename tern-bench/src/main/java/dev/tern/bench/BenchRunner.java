@@ -78,8 +78,12 @@ public final class BenchRunner implements AutoCloseable {
                 options.payloadSize());
 
         double perPublisher = pubs == 0 ? 0 : (double) options.rate() / pubs;
-        for (BenchClient p : publishers) {
-            p.startPublishing(perPublisher);
+        // at a fixed rate, publisher i starts i/pubs of an interval late: together they send evenly spaced messages
+        // instead of a burst of one per publisher every interval (which measures the burst's queueing, not latency)
+        long start = System.nanoTime();
+        for (int i = 0; i < publishers.size(); i++) {
+            long phaseNanos = perPublisher == 0 ? 0 : (long) (1e9 / perPublisher * i / publishers.size());
+            publishers.get(i).startPublishing(perPublisher, start + phaseNanos);
         }
         if (!options.warmup().isZero()) {
             log("warming up for %ds", options.warmup().toSeconds());

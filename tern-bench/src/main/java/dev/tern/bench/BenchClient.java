@@ -116,6 +116,21 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        if (!options.transport().webSocket()) {
+            sendConnect(ctx);
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (BenchTransport.isReady(event)) {
+            sendConnect(ctx); // the WebSocket upgrade is done
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    private void sendConnect(ChannelHandlerContext ctx) {
         int keepAlive = role == Role.IDLE ? 300 : 60;
         Connect connect = Connect.of(options.version(), clientId, true, keepAlive);
         if (role == Role.SUBSCRIBER && options.persistentSubscribers()) {
@@ -124,7 +139,6 @@ final class BenchClient extends ChannelInboundHandlerAdapter {
                     null, java.util.List.of());
         }
         ctx.writeAndFlush(encode(ctx, connect));
-        ctx.fireChannelActive();
     }
 
     private ByteBuf encode(ChannelHandlerContext ctx, MqttPacket p) {

@@ -29,6 +29,7 @@ import java.util.List;
  * @param sourceAddresses local addresses to connect from, one after the other (connection i from address
  *     i mod n); empty = the system chooses. Each local address has its own ephemeral ports, so several loopback
  *     addresses (127.0.0.1, 127.0.0.2, ...) hold more connections to one broker than one address can
+ * @param transport plain TCP, TLS, WebSocket or both
  */
 public record BenchOptions(
         Scenario scenario,
@@ -53,7 +54,8 @@ public record BenchOptions(
         boolean retain,
         int filtersPerSubscriber,
         int qos0Window,
-        List<InetAddress> sourceAddresses) {
+        List<InetAddress> sourceAddresses,
+        BenchTransport transport) {
 
     /** Bytes the bench writes at the start of each payload: send time, publisher index, sequence. */
     public static final int HEADER_BYTES = 20;
@@ -76,11 +78,13 @@ public record BenchOptions(
             throw new IllegalArgumentException("the QoS 0 window must be 0 (none) or more");
         }
         sourceAddresses = List.copyOf(sourceAddresses);
+        java.util.Objects.requireNonNull(transport, "transport");
     }
 
     public static BenchOptions defaults(Scenario scenario) {
         return new BenchOptions(scenario, "127.0.0.1", 1883, MqttVersion.V3_1_1, 0, 64, "bench/%i", 0, 0, 0, 64,
-                Duration.ofSeconds(10), 0, 1000, 1000, Duration.ZERO, "tern-bench", false, false, false, 1, 0, List.of());
+                Duration.ofSeconds(10), 0, 1000, 1000, Duration.ZERO, "tern-bench", false, false, false, 1, 0, List.of(),
+                BenchTransport.PLAIN);
     }
 
     /** The number of publishers after scenario defaults. */
@@ -149,7 +153,7 @@ public record BenchOptions(
     public BenchOptions withPort(int newPort) {
         return new BenchOptions(scenario, host, newPort, version, qos, payloadSize, topicPattern, publishers,
                 subscribers, rate, inflight, duration, count, connections, connectRate, warmup, clientIdPrefix, quiet,
-                persistentSubscribers, retain, filtersPerSubscriber, qos0Window, sourceAddresses);
+                persistentSubscribers, retain, filtersPerSubscriber, qos0Window, sourceAddresses, transport);
     }
 
     /** The local address connection number {@code i} (counted over every connection of the run) binds to. */

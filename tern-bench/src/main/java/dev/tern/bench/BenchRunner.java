@@ -40,6 +40,8 @@ public final class BenchRunner implements AutoCloseable {
     private final List<BenchClient> idle = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
     private final DeliveryFrontier frontier;
+    /** The TLS context of every connection, or null. */
+    private final io.netty.handler.ssl.SslContext ssl;
     /** Connections opened so far, over every role: picks each one's source address. */
     private int opened;
 
@@ -54,6 +56,12 @@ public final class BenchRunner implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
                 new DefaultThreadFactory("tern-bench"), factory);
         this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        try {
+            this.ssl = options.transport().sslContext();
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+        }
     }
 
     public BenchResult run() throws Exception {
@@ -235,6 +243,8 @@ public final class BenchRunner implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        options.transport().addTo(ch.pipeline(), ssl, options.host(), options.port(),
+                                options.version());
                         MqttFrameDecoder decoder = new MqttFrameDecoder(MqttDecoder.forClient(), 268_435_460);
                         decoder.setVersion(options.version());
                         ch.pipeline().addLast(decoder, client);

@@ -39,7 +39,8 @@ class TenantFiltersTest {
         BenchOptions one = BenchOptions.defaults(Scenario.SUB);
         assertThat(one.filtersFor(4)).containsExactly("bench/+");
         BenchOptions many = new BenchOptions(Scenario.SUB, "127.0.0.1", 1883, one.version(), 0, 64, "bench/%i", 0, 5,
-                0, 64, one.duration(), 0, 0, 0, one.warmup(), "t", true, false, false, 300, 0, List.of());
+                0, 64, one.duration(), 0, 0, 0, one.warmup(), "t", true, false, false, 300, 0, List.of(),
+                BenchTransport.PLAIN);
         assertThat(many.filtersFor(4)).hasSize(300).allMatch(f -> f.startsWith("tenant/4/"));
     }
 
@@ -47,7 +48,7 @@ class TenantFiltersTest {
     void aTopicPerMessageWithPercentN() {
         BenchOptions options = new BenchOptions(Scenario.PUB, "127.0.0.1", 1883, BenchOptions.defaults(Scenario.PUB)
                 .version(), 1, 64, "tenant/%i/device/%n/temp", 2, 0, 0, 64, java.time.Duration.ofSeconds(1), 10, 0,
-                0, java.time.Duration.ZERO, "t", true, false, true, 1, 0, List.of());
+                0, java.time.Duration.ZERO, "t", true, false, true, 1, 0, List.of(), BenchTransport.PLAIN);
         assertThat(options.topicPerMessage()).isTrue();
         assertThat(options.topicFor(3, 42)).isEqualTo("tenant/3/device/42/temp");
         assertThat(BenchOptions.defaults(Scenario.PUB).topicPerMessage()).isFalse();

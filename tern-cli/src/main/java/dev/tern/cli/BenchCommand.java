@@ -114,6 +114,24 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "0")
     int qos0Window;
 
+    @Option(names = "--tls", description = "Connect with TLS (the broker's certificate is checked against --cafile, or "
+            + "the JDK's trusted CAs, and its host name against -h).")
+    boolean tls;
+
+    @Option(names = "--cafile", paramLabel = "FILE", description = "CA certificate(s), PEM, for TLS; implies --tls.")
+    java.nio.file.Path caFile;
+
+    @Option(names = "--insecure", description = "TLS without checking the broker's certificate (test certificates); "
+            + "implies --tls.")
+    boolean insecure;
+
+    @Option(names = "--ws", description = "MQTT over WebSocket (with --tls: wss), subprotocol mqtt.")
+    boolean webSocket;
+
+    @Option(names = "--ws-path", paramLabel = "PATH", description = "The WebSocket listener's path. "
+            + "Default: ${DEFAULT-VALUE}.", defaultValue = "/mqtt")
+    String webSocketPath;
+
     @Option(names = {"-d", "--duration"}, description = "How long to publish (or, for conn, to hold). "
             + "Default: ${DEFAULT-VALUE}.", defaultValue = "10s")
     String duration;
@@ -177,7 +195,7 @@ public final class BenchCommand implements Callable<Integer> {
             options = new BenchOptions(sc, host, port, version(), qos, size, topic, publishers, subscribers, rate,
                     inflight, duration(duration, "--duration"), count, connections, connectRate,
                     duration(warmup, "--warmup"), idPrefix, quiet || json, persistent, retain, filters,
-                    qos0Window, sourceAddresses());
+                    qos0Window, sourceAddresses(), transport());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -207,6 +225,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Address literals only: a name would be resolved, and could stand for an address of another machine. */
+    private dev.tern.bench.BenchTransport transport() {
+        if (caFile != null && !java.nio.file.Files.isReadable(caFile)) {
+            throw new IllegalArgumentException("--cafile: cannot read " + caFile);
+        }
+        return new dev.tern.bench.BenchTransport(tls || caFile != null || insecure, caFile, insecure, webSocket,
+                webSocketPath);
+    }
+
     private List<InetAddress> sourceAddresses() {
         List<InetAddress> out = new ArrayList<>();
         for (String text : sourceAddresses) {

@@ -116,6 +116,13 @@ public final class ClientConnection {
     /** 1 while reading is paused because of the inbound backlog; through {@link #INBOUND_PAUSED}. */
     private volatile int inboundPaused;
     private static final int INBOUND_BACKLOG_LIMIT = 512;
+    /**
+     * Whether a connection whose session lives on another shard moves its socket to that shard's I/O loop at CONNECT
+     * ({@link Connection#moveTo}); {@code -Dtern.io.move-to-shard=false} keeps it where it was accepted (every packet
+     * in and out then crosses threads), for comparison.
+     */
+    private static final boolean MOVE_TO_SHARD =
+            !"false".equals(System.getProperty("tern.io.move-to-shard"));
 
     /** Holds by subscribers that are behind; written from any shard through {@link #HOLDS}. */
     private volatile int holds;
@@ -150,8 +157,8 @@ public final class ClientConnection {
     public void onPacket(MqttPacket packet) {
         broker.stats().received(packet, connection.encodedSize(packet));
         if (shard != null) {
-            if (shard.inShard()) {
-                handle(packet);
+            if (shard.inShard() && INBOUND_BACKLOG.get(this) == 0) {
+                handle(packet); // on the shard with nothing of this connection queued before it
             } else {
                 if (INBOUND_BACKLOG.incrementAndGet(this) == INBOUND_BACKLOG_LIMIT
                         && INBOUND_PAUSED.compareAndSet(this, 0, 1)) {
@@ -191,7 +198,15 @@ public final class ClientConnection {
             return;
         }
         shard = broker.shardFor(id);
-        shard.run(new HandleConnect(this, connect, id, assigned));
+        HandleConnect handleConnect = new HandleConnect(this, connect, id, assigned);
+        if (shard.inShard()) {
+            handleConnect.run();
+        } else if (MOVE_TO_SHARD) {
+            // the socket joins the shard's loop: no thread hop per packet in or out from now on
+            connection.moveTo(shard.executor(), handleConnect);
+        } else {
+            shard.submit(handleConnect);
+        }
     }
 
     /**
@@ -200,7 +215,12 @@ public final class ClientConnection {
      */
     public void onDecodeFailure(int reasonCode, String message, MqttVersion connectVersion, boolean inConnect) {
         if (shard != null) {
-            shard.run(new HandleDecodeFailure(this, reasonCode, message));
+            HandleDecodeFailure failure = new HandleDecodeFailure(this, reasonCode, message);
+            if (shard.inShard() && INBOUND_BACKLOG.get(this) == 0) {
+                failure.run();
+            } else {
+                shard.submit(failure); // after the packets that came before it
+            }
             return;
         }
         if (REFUSAL_LOG.allow()) {

@@ -2,6 +2,7 @@ package dev.tern.core;
 
 import dev.tern.codec.MqttVersion;
 import dev.tern.codec.packet.MqttPacket;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 
 /**
@@ -29,6 +30,18 @@ public interface Connection {
     void pauseReading();
 
     void resumeReading();
+
+    /**
+     * Hands the connection's I/O over to {@code loop}, the thread of the session's shard, so that its packets are
+     * handled and its writes made there without a thread hop; then runs {@code then} on {@code loop}. Called once, on
+     * the connection's I/O thread, with the CONNECT packet, before anything was sent. Packets decoded after the CONNECT
+     * and before the hand-over are held and passed to the core after {@code then}, in order. A transport that cannot
+     * move the connection (another kind of loop, a transport without such loops) just runs {@code then} on
+     * {@code loop}, and the packets that follow go through the shard's queue as before.
+     */
+    default void moveTo(EventExecutor loop, Runnable then) {
+        loop.execute(then);
+    }
 
     /** The protocol version used to encode what {@link #send} writes; set once CONNECT is understood. */
     void setVersion(MqttVersion version);

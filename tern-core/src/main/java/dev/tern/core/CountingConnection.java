@@ -82,6 +82,11 @@ final class CountingConnection implements Connection {
     }
 
     @Override
+    public void moveTo(io.netty.util.concurrent.EventExecutor loop, Runnable then) {
+        delegate.moveTo(loop, then);
+    }
+
+    @Override
     public String certificateIdentity() {
         return delegate.certificateIdentity();
     }

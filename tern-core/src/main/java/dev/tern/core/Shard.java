@@ -22,6 +22,11 @@ final class Shard {
         this.executor = executor;
     }
 
+    /** The shard's thread (one of the I/O event loops when shards run on them). */
+    EventExecutor executor() {
+        return executor;
+    }
+
     boolean inShard() {
         return executor.inEventLoop();
     }

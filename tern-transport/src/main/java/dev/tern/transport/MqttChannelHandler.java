@@ -17,10 +17,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +71,8 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
     private volatile boolean closeAfterDrain;
     private boolean flushScheduled;
     private volatile int readPauses;
+    /** While the socket moves to its session's loop ({@link #moveTo}): what was decoded meanwhile; null otherwise. */
+    private List<Object> held;
 
     private static final AtomicReferenceFieldUpdater<MqttChannelHandler, Queue> PENDING =
             AtomicReferenceFieldUpdater.newUpdater(MqttChannelHandler.class, Queue.class, "pending");
@@ -112,6 +118,14 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (held != null) {
+            held.add(msg); // decoded after CONNECT in the read that is moving the socket: handed over after it
+            return;
+        }
+        dispatch(msg);
+    }
+
+    private void dispatch(Object msg) {
         if (msg instanceof MqttPacket packet) {
             if (packet instanceof Connect) {
                 if (connectTimeout != null) {
@@ -199,6 +213,58 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
     }
 
     // ---- Connection port (any thread) ----
+
+    /**
+     * Deregisters the channel from the loop that accepted it and registers it with {@code loop} (same group, so the
+     * same kind of loop), which is the session shard's: from then on its reads, the core's handling and its writes
+     * are on one thread. Runs on the current loop during the read that decoded CONNECT; Netty deregisters after
+     * that read. Nothing was written yet (CONNACK is {@code then}'s), and no other thread knows the connection.
+     */
+    @Override
+    public void moveTo(EventExecutor loop, Runnable then) {
+        EventLoop current = channel.eventLoop();
+        if (!(loop instanceof EventLoop target) || target == current || target.parent() != current.parent()
+                || !current.inEventLoop() || held != null) {
+            Connection.super.moveTo(loop, then);
+            return;
+        }
+        held = new ArrayList<>(2);
+        channel.deregister().addListener(deregistered -> {
+            if (!deregistered.isSuccess()) {
+                LOG.debug("{} stays on its loop: {}", ClientAddress.of(channel), deregistered.cause().toString());
+                target.execute(then);
+                releaseHeld(); // through the shard's queue, after then
+                return;
+            }
+            target.register(channel).addListener(registered -> {
+                if (registered.isSuccess()) {
+                    then.run();
+                    releaseHeld();
+                } else {
+                    LOG.debug("closing {}: could not join its session's loop: {}", ClientAddress.of(channel),
+                            registered.cause().toString());
+                    dropHeld();
+                    channel.unsafe().closeForcibly();
+                    releasePending();
+                    client.onClosed();
+                }
+            });
+        });
+    }
+
+    private void releaseHeld() {
+        List<Object> msgs = held;
+        held = null;
+        for (Object msg : msgs) {
+            dispatch(msg);
+        }
+    }
+
+    private void dropHeld() {
+        List<Object> msgs = held;
+        held = null;
+        msgs.forEach(ReferenceCountUtil::release);
+    }
 
     /**
      * Encodes on the calling thread (so the socket's pending bytes are known exactly and {@link #isWritable}

@@ -187,11 +187,9 @@ public final class BrokerInspector {
         return new RetainedPage(all.size(), from, List.copyOf(items));
     }
 
-    /** Payload bytes of the retained messages matching the filter. */
-    public long retainedBytes(String filter) {
-        long[] bytes = new long[1];
-        broker.retained().match(filter, broker.now(), m -> bytes[0] += m.payload().length);
-        return bytes[0];
+    /** Payload bytes of all retained messages ({@code $SYS} topics included), kept as a running total: no walk. */
+    public long retainedBytes() {
+        return broker.retained().payloadBytes();
     }
 
     /** Deletes the retained message of one topic; false when there was none. */

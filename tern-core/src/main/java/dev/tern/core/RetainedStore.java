@@ -21,6 +21,8 @@ import java.util.function.Consumer;
 public final class RetainedStore {
     private final Node root = new Node();
     private final AtomicInteger count = new AtomicInteger();
+    /** Payload bytes of the retained messages, kept as they come and go, so that no one walks the store to sum them. */
+    private final java.util.concurrent.atomic.AtomicLong payloadBytes = new java.util.concurrent.atomic.AtomicLong();
 
     /** Stores the message as the retained one of its topic; an empty payload deletes it [MQTT-3.3.1-6]. */
     public void put(Message message) {
@@ -34,11 +36,14 @@ public final class RetainedStore {
             for (int i = 0; i < levels.length && node != null; i++) {
                 node = node.liveChild(levels[i]);
             }
-            Boolean added = node == null ? null : node.putIfLive(message);
-            if (added != null) {
-                if (added) {
+            Message previous = node == null ? Node.CUT_OFF : node.swapIfLive(message);
+            if (previous != Node.CUT_OFF) {
+                if (previous == null) {
                     count.incrementAndGet();
+                } else {
+                    payloadBytes.addAndGet(-previous.payload().length);
                 }
+                payloadBytes.addAndGet(message.payload().length);
                 return;
             }
             // a node on the way was cut off meanwhile: walk down again
@@ -66,17 +71,19 @@ public final class RetainedStore {
             }
         }
         Node node = path[levels.length];
+        Message cleared;
         if (expiredAt == null) {
-            if (node.clear() == null) {
+            cleared = node.clear();
+            if (cleared == null) {
                 return;
             }
         } else {
-            Message m = node.message();
-            if (m == null || !m.isExpired(expiredAt) || !node.compareAndClear(m)) {
+            cleared = node.message();
+            if (cleared == null || !cleared.isExpired(expiredAt) || !node.compareAndClear(cleared)) {
                 return;
             }
         }
-        count.decrementAndGet();
+        counted(cleared);
         for (int i = levels.length; i > 0 && path[i - 1].pruneIfEmpty(levels[i - 1], path[i]); i--) {
             // the parent may be empty now too
         }
@@ -89,6 +96,17 @@ public final class RetainedStore {
 
     public int size() {
         return count.get();
+    }
+
+    /** The payload bytes of all retained messages ({@code $SYS} topics included); no walk. */
+    public long payloadBytes() {
+        return payloadBytes.get();
+    }
+
+    /** A message left the store. */
+    private void counted(Message removed) {
+        count.decrementAndGet();
+        payloadBytes.addAndGet(-removed.payload().length);
     }
 
     /** Visits the retained messages whose topic matches the filter; expired ones are removed instead. */
@@ -236,7 +254,7 @@ public final class RetainedStore {
         }
         if (m.isExpired(now)) {
             if (node.compareAndClear(m)) {
-                count.decrementAndGet();
+                counted(m);
             }
             return null;
         }
@@ -255,7 +273,7 @@ public final class RetainedStore {
         }
         if (m.isExpired(now)) {
             if (node.compareAndClear(m)) {
-                count.decrementAndGet();
+                counted(m);
             }
             return;
         }
@@ -329,14 +347,15 @@ public final class RetainedStore {
         }
 
         /** True when the topic had no retained message, false when one was replaced, null when cut off. */
-        Boolean putIfLive(Message m) {
+        /** Sets the message unless the node was cut off; returns the one it replaced (null: none), or CUT_OFF. */
+        Message swapIfLive(Message m) {
             while (true) {
                 Message current = message;
                 if (current == CUT_OFF) {
-                    return null;
+                    return CUT_OFF;
                 }
                 if (MESSAGE.compareAndSet(this, current, m)) {
-                    return current == null;
+                    return current;
                 }
             }
         }

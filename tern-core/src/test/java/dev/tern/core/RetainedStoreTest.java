@@ -36,6 +36,25 @@ class RetainedStoreTest {
     }
 
     @Test
+    void payloadBytesFollowStoresReplacementsDeletesAndExpiry() {
+        store.put(msg("a/b", "12345", 0));
+        store.put(msg("$SYS/x", "123", 0));
+        assertThat(store.payloadBytes()).isEqualTo(8);
+        store.put(msg("a/b", "12", 0)); // replaced: 5 bytes out, 2 in
+        assertThat(store.payloadBytes()).isEqualTo(5);
+        store.put(msg("a/e", "1234567", 10));
+        assertThat(store.payloadBytes()).isEqualTo(12);
+        store.removeIfExpired("a/e", 9); // not yet
+        assertThat(store.payloadBytes()).isEqualTo(12);
+        assertThat(match("a/#", 11)).containsExactly("a/b"); // a/e expired on the way: cleared and uncounted
+        assertThat(store.payloadBytes()).isEqualTo(5);
+        store.remove("$SYS/x");
+        store.put(msg("a/b", "", 0)); // empty payload deletes
+        assertThat(store.payloadBytes()).isZero();
+        assertThat(store.size()).isZero();
+    }
+
+    @Test
     void wildcardLookups() {
         for (String t : new String[] {"a", "a/b", "a/b/c", "a/c", "b", "$SYS/x", "/x"}) {
             store.put(msg(t, "x", 0));

@@ -99,7 +99,7 @@ public final class SysTopics implements AutoCloseable {
             dropped += d;
         }
         long retained = inspector.retainedCount();
-        long retainedBytes = inspector.retainedBytes("#") + inspector.retainedBytes("$SYS/#");
+        long retainedBytes = inspector.retainedBytes();
         long stored = retained + totals.queued() + totals.inflight();
         long storedBytes = retainedBytes + totals.queuedBytes() + totals.inflightBytes();
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();

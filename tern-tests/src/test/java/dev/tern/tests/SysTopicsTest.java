@@ -149,6 +149,21 @@ class SysTopicsTest {
     }
 
     @Test
+    @DisplayName("store/messages/bytes follows a retained message set and cleared")
+    void storedBytesFollowRetained() {
+        String stored = "$SYS/broker/store/messages/bytes";
+        try (RawMqttClient watcher = Raw.connected(broker.port(), ConnectBuilder.v311("sys-stored"));
+             RawMqttClient pub = Raw.connected(broker.port(), ConnectBuilder.v5("sys-stored-pub"))) {
+            watcher.subscribe(stored, 0);
+            long before = Long.parseLong(awaitValue(watcher, stored, v -> true));
+            pub.send(Raw.publish("sys/stored", 0, true, 0, "y".repeat(5000), dev.tern.codec.packet.PublishProperties.EMPTY));
+            awaitValue(watcher, stored, v -> Long.parseLong(v) >= before + 5000);
+            pub.send(Raw.publish("sys/stored", 0, true, 0, "", dev.tern.codec.packet.PublishProperties.EMPTY)); // clears it
+            awaitValue(watcher, stored, v -> Long.parseLong(v) < before + 5000);
+        }
+    }
+
+    @Test
     @DisplayName("[MQTT-4.7.2-1] '#' does not match $SYS topics")
     void hashDoesNotMatchSys() throws Exception {
         try (RawMqttClient c = Raw.connected(broker.port(), ConnectBuilder.v311("sys-hash"))) {

@@ -306,6 +306,35 @@ class AdminApiTest {
     }
 
     @Test
+    @DisplayName("HTTP Basic: a login verified once is remembered only for that password and that admins file")
+    void basicLoginsAreRememberedSafely() throws IOException {
+        Path dir = Files.createTempDirectory("tern-admins-cache");
+        Path admins = dir.resolve("admins");
+        // a NUL in the password: "lead" + NUL + "first" + NUL + "pw" could also be read as user "lead<NUL>first"
+        Files.writeString(admins, "lead:" + PasswordFile.hash("first\u0000pw".getBytes(StandardCharsets.UTF_8)) + "\n");
+        try (Tern t = Tern.builder().bind("127.0.0.1").port(0)
+                .http(HttpConfig.on("127.0.0.1", 0, TOKEN, admins, false)).build()) {
+            t.start();
+            var at = t.httpAddress();
+            for (int i = 0; i < 3; i++) { // verified, then from memory
+                assertThat(ObservabilityHttp.basic(at, "lead", "first\u0000pw").get("/api/v1/broker").statusCode())
+                        .isEqualTo(200);
+            }
+            assertThat(ObservabilityHttp.basic(at, "lead", "first\u0000pw-").get("/api/v1/broker").statusCode())
+                    .as("another password of the same user").isEqualTo(401);
+            assertThat(ObservabilityHttp.basic(at, "lead\u0000first", "pw").get("/api/v1/broker").statusCode())
+                    .as("the same bytes split into another user and password").isEqualTo(401);
+            // the password changes in the file: the remembered login must not outlive it
+            Files.writeString(admins, "lead:" + PasswordFile.hash("second-pw".getBytes(StandardCharsets.UTF_8)) + "\n");
+            assertThat(ObservabilityHttp.bearer(at, TOKEN).post("/api/v1/reload", "").statusCode()).isEqualTo(200);
+            assertThat(ObservabilityHttp.basic(at, "lead", "first\u0000pw").get("/api/v1/broker").statusCode())
+                    .isEqualTo(401);
+            assertThat(ObservabilityHttp.basic(at, "lead", "second-pw").get("/api/v1/broker").statusCode())
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
     @DisplayName("GET /api/v1/openapi.json: an OpenAPI 3 document of every endpoint, served without credentials")
     void openApi() {
         HttpResponse<String> r = ObservabilityHttp.bearer(broker.tern().httpAddress(), null)

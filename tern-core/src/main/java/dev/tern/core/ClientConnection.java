@@ -157,8 +157,8 @@ public final class ClientConnection {
     public void onPacket(MqttPacket packet) {
         broker.stats().received(packet, connection.encodedSize(packet));
         if (shard != null) {
-            if (shard.inShard() && INBOUND_BACKLOG.get(this) == 0) {
-                handle(packet); // on the shard with nothing of this connection queued before it
+            if (inOrderOnShard()) {
+                handle(packet);
             } else {
                 if (INBOUND_BACKLOG.incrementAndGet(this) == INBOUND_BACKLOG_LIMIT
                         && INBOUND_PAUSED.compareAndSet(this, 0, 1)) {
@@ -216,7 +216,7 @@ public final class ClientConnection {
     public void onDecodeFailure(int reasonCode, String message, MqttVersion connectVersion, boolean inConnect) {
         if (shard != null) {
             HandleDecodeFailure failure = new HandleDecodeFailure(this, reasonCode, message);
-            if (shard.inShard() && INBOUND_BACKLOG.get(this) == 0) {
+            if (inOrderOnShard()) {
                 failure.run();
             } else {
                 shard.submit(failure); // after the packets that came before it
@@ -240,6 +240,11 @@ public final class ClientConnection {
         } else {
             connection.close();
         }
+    }
+
+    /** On the shard's thread with nothing of this connection queued before: what arrives now may run at once. */
+    private boolean inOrderOnShard() {
+        return shard.inShard() && INBOUND_BACKLOG.get(this) == 0;
     }
 
     /** The socket closed (either side). Called once. */

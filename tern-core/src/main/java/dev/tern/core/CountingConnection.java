@@ -2,6 +2,7 @@ package dev.tern.core;
 
 import dev.tern.codec.MqttVersion;
 import dev.tern.codec.packet.MqttPacket;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 
 /**
@@ -82,7 +83,7 @@ final class CountingConnection implements Connection {
     }
 
     @Override
-    public void moveTo(io.netty.util.concurrent.EventExecutor loop, Runnable then) {
+    public void moveTo(EventExecutor loop, Runnable then) {
         delegate.moveTo(loop, then);
     }
 

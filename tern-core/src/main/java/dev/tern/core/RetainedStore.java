@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +23,7 @@ public final class RetainedStore {
     private final Node root = new Node();
     private final AtomicInteger count = new AtomicInteger();
     /** Payload bytes of the retained messages, kept as they come and go, so that no one walks the store to sum them. */
-    private final java.util.concurrent.atomic.AtomicLong payloadBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong payloadBytes = new AtomicLong();
 
     /** Stores the message as the retained one of its topic; an empty payload deletes it [MQTT-3.3.1-6]. */
     public void put(Message message) {
@@ -346,7 +347,6 @@ public final class RetainedStore {
             }
         }
 
-        /** True when the topic had no retained message, false when one was replaced, null when cut off. */
         /** Sets the message unless the node was cut off; returns the one it replaced (null: none), or CUT_OFF. */
         Message swapIfLive(Message m) {
             while (true) {

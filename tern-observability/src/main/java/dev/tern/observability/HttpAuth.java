@@ -3,6 +3,7 @@ package dev.tern.observability;
 import dev.tern.security.PasswordFile;
 import dev.tern.security.ReloadingFile;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -109,7 +110,7 @@ final class HttpAuth implements AutoCloseable {
             mac.init(verifiedKey);
             byte[] u = user.getBytes(StandardCharsets.UTF_8);
             // the user's length first: no other user and password give the same bytes
-            mac.update(java.nio.ByteBuffer.allocate(4).putInt(u.length).array());
+            mac.update(ByteBuffer.allocate(4).putInt(u.length).array());
             mac.update(u);
             return Base64.getEncoder().encodeToString(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {

@@ -18,6 +18,7 @@ import dev.tern.spi.storage.StorageStats;
 import dev.tern.spi.storage.StoredMessage;
 import dev.tern.spi.storage.SubscriptionRecord;
 import dev.tern.spi.storage.SyncMode;
+import dev.tern.spi.storage.Withdrawable;
 import dev.tern.storage.kv.KeyValueReader;
 import dev.tern.storage.kv.KeyValueWriter;
 import dev.tern.storage.kv.Keys;
@@ -39,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -112,6 +114,13 @@ public final class RocksDbStorageEngine implements StorageEngine {
     /** Mutations skipped because they cancelled out within their group ({@link dev.tern.storage.kv.WriteElision}). */
     private final AtomicLong elidedWrites = new AtomicLong();
     private volatile boolean writerParked;
+    /**
+     * The first batch of the group being gathered that the core may still take writes back from: the withdrawal that
+     * settles its last one wakes the writer, which then completes the batches before the next such one.
+     */
+    private volatile Commit gatheringOn;
+    private final long gatherQuietNanos;
+    private final long gatherLimitNanos;
     private volatile boolean closing;
     private volatile StorageException failure;
     private boolean closed;
@@ -120,7 +129,51 @@ public final class RocksDbStorageEngine implements StorageEngine {
         void fail(StorageException e);
     }
 
-    private record Commit(StorageBatch batch, CompletableFuture<Void> future) implements Task {
+    /**
+     * A batch to write, and the queue entries in it the core may still withdraw ({@link Withdrawable}): while any is
+     * open, waiting may cancel more of the batch out; once none is, nothing more can.
+     */
+    private final class Commit implements Task, Withdrawable.Watcher {
+        final StorageBatch batch;
+        final CompletableFuture<Void> future;
+        private final AtomicInteger open = new AtomicInteger();
+        /** When the writer took it into a group. Writer thread. */
+        long taken;
+
+        Commit(StorageBatch batch, CompletableFuture<Void> future) {
+            this.batch = batch;
+            this.future = future;
+            for (Mutation m : batch.mutations()) {
+                if (m instanceof Mutation.PutQueueEntry pq && pq.withdrawable() != null) {
+                    open.incrementAndGet();
+                    if (!pq.withdrawable().watch(this)) {
+                        open.decrementAndGet();
+                    }
+                }
+            }
+        }
+
+        StorageBatch batch() {
+            return batch;
+        }
+
+        CompletableFuture<Void> future() {
+            return future;
+        }
+
+        /** Nothing in it can be withdrawn any more. */
+        boolean settled() {
+            return open.get() == 0;
+        }
+
+        @Override
+        public void settled(boolean withdrawn) {
+            if (open.decrementAndGet() == 0 && withdrawn && gatheringOn == this) {
+                LockSupport.unpark(writer);
+            }
+        }
+
+        @Override
         public void fail(StorageException e) {
             future.completeExceptionally(e);
         }
@@ -150,6 +203,8 @@ public final class RocksDbStorageEngine implements StorageEngine {
                                  List<ColumnFamilyHandle> allHandles, Map<Table, ColumnFamilyHandle> handles) {
         this.dir = dir;
         this.settings = settings;
+        this.gatherQuietNanos = settings.gatherQuiet().toNanos();
+        this.gatherLimitNanos = settings.gatherLimit().toNanos();
         this.db = db;
         this.resources = resources;
         this.allHandles = allHandles;
@@ -570,48 +625,31 @@ public final class RocksDbStorageEngine implements StorageEngine {
     // ---- the writer thread ----
 
     /**
-     * How long the writer waits for a quiet moment before writing a group: measured on a 2-core VM
-     * (QoS 1 fan-in into a persistent subscriber), 100–200 µs raised throughput from 130k to 185–190k msgs/s and
-     * lowered p99 latency; 500 µs was worse again. {@code -Dtern.storage.gather-micros=N} overrides it, 0 disables it.
-     */
-    private static final long GATHER_NANOS = Long.getLong("tern.storage.gather-micros", 100) * 1000;
-    /**
      * {@code -Dtern.storage.sync-in-writer=true}: with sync=always, each write syncs on the writer thread (the design
      * before {@link WalSyncer}; it halved the throughput of QoS 1 fan-in into a persistent session), for comparison.
      */
     private static final boolean SYNC_IN_WRITER = Boolean.getBoolean("tern.storage.sync-in-writer");
 
     /**
-     * At most this long from a group's first batch to its write ({@code -Dtern.storage.gather-max-micros=N}; 0, the
-     * default: no bound but {@link #MAX_GROUP}). Under a steady stream the writer otherwise gathers until the group is
-     * full, which saves writes (more acknowledgements cancel out) and costs latency.
+     * Takes committed batches into a group and writes it when nothing in it can cancel out any more. The batches
+     * before the first one with open queue entries (see {@link Commit}) are written (or, all cancelled out,
+     * completed) as soon as they are settled, so an acknowledgement waits for its own subscribers, not for the
+     * whole group's.
      */
-    private static final long GATHER_MAX_NANOS = Long.getLong("tern.storage.gather-max-micros", 0) * 1000;
-
     private void runWriter() {
         List<Commit> group = new ArrayList<>();
-        long groupStarted = 0;
         while (true) {
             Task task = tasks.poll();
             if (task instanceof Commit c) {
-                if (group.isEmpty()) {
-                    groupStarted = System.nanoTime();
-                }
+                c.taken = System.nanoTime();
                 group.add(c);
-                if (group.size() < MAX_GROUP
-                        && (GATHER_MAX_NANOS == 0 || System.nanoTime() - groupStarted < GATHER_MAX_NANOS)) {
+                if (group.size() < MAX_GROUP) {
                     continue;
                 }
             }
             if (!group.isEmpty()) {
-                if (task == null && GATHER_NANOS > 0 && group.size() < MAX_GROUP
-                        && (GATHER_MAX_NANOS == 0 || System.nanoTime() - groupStarted < GATHER_MAX_NANOS)) {
-                    // wait for a quiet moment before writing: acknowledgements of what this group holds then land in
-                    // it and cancel out (WriteElision), and more batches share the sync
-                    LockSupport.parkNanos(GATHER_NANOS);
-                    if (!tasks.isEmpty()) {
-                        continue;
-                    }
+                if (task == null && group.size() < MAX_GROUP && gather(group)) {
+                    continue; // a new batch, or more of the group settled
                 }
                 writeGroup(group);
                 group.clear();
@@ -631,6 +669,42 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 return;
             }
         }
+    }
+
+    /**
+     * Writes the settled front of {@code group} (everything before its first batch with open queue entries), then
+     * waits for that batch to settle, for a new batch, or for the time limits ({@link RocksDbSettings#gatherQuiet},
+     * {@link RocksDbSettings#gatherLimit}). Returns true to go on gathering, false to write the whole group now:
+     * nothing in it can cancel out any more, or its time is up.
+     */
+    private boolean gather(List<Commit> group) {
+        if (gatherQuietNanos == 0) {
+            return false;
+        }
+        int settled = 0;
+        while (settled < group.size() && group.get(settled).settled()) {
+            settled++;
+        }
+        if (settled == group.size()) {
+            return false;
+        }
+        Commit head = group.get(settled);
+        if (settled > 0) {
+            List<Commit> ready = group.subList(0, settled);
+            writeGroup(ready);
+            ready.clear();
+        }
+        long now = System.nanoTime();
+        long limitLeft = head.taken + gatherLimitNanos - now;
+        long deadline = now + Math.min(gatherQuietNanos, limitLeft);
+        gatheringOn = head;
+        for (long left = deadline - now; left > 0 && !head.settled() && tasks.isEmpty();
+                left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+        gatheringOn = null;
+        // new batches do not extend the wait of one whose time is up
+        return head.settled() || (!tasks.isEmpty() && System.nanoTime() - (head.taken + gatherLimitNanos) < 0);
     }
 
     private void writeGroup(List<Commit> group) {

@@ -1,7 +1,6 @@
 package dev.tern.cli.ctl;
 
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,30 +30,21 @@ final class ClientCommands {
         int offset;
 
         @Override
-        void run(AdminClient api) throws CtlException {
-            AdminClient.Answer a = api.get("/clients" + query("id", id, "username", username, "address", address,
-                    "limit", limit, "offset", offset));
-            if (json()) {
-                printJson(a);
-                return;
-            }
-            List<Map<String, Object>> items = items(a.object(), "items");
-            if (items.isEmpty()) {
-                out().println(number(a.object(), "total") == 0 ? "no clients connected"
-                        + (id != null || username != null || address != null ? " that match" : "")
-                        : "no clients in this page");
-                return;
-            }
-            Table t = new Table("CLIENT ID", "USERNAME", "ADDRESS", "LISTENER", "MQTT", "KEEPALIVE", "CONNECTED AT",
-                    "SUBS", "QUEUED", "INFLIGHT");
-            for (Map<String, Object> c : items) {
-                t.row(text(c, "clientId"), text(c, "username"), text(c, "address"), text(c, "listener"),
-                        text(c, "protocolVersion"), number(c, "keepAlive"), seconds(text(c, "connectedAt")),
-                        c.get("subscriptions") instanceof List<?> l ? l.size() : 0, number(c, "queued"),
-                        number(c, "inflight"));
-            }
-            t.print(out());
-            printPageNote(a.object(), items.size(), "clients");
+        AdminClient.Answer request(AdminClient api) throws CtlException {
+            return api.get("/clients" + query("id", id, "username", username, "address", address, "limit", limit,
+                    "offset", offset));
+        }
+
+        @Override
+        void print(AdminClient.Answer a) {
+            printPage(a, "clients", "no clients connected"
+                            + (id != null || username != null || address != null ? " that match" : ""),
+                    new Table("CLIENT ID", "USERNAME", "ADDRESS", "LISTENER", "MQTT", "KEEPALIVE", "CONNECTED AT",
+                            "SUBS", "QUEUED", "INFLIGHT"),
+                    c -> new Object[] {text(c, "clientId"), text(c, "username"), text(c, "address"),
+                        text(c, "listener"), text(c, "protocolVersion"), number(c, "keepAlive"),
+                        seconds(text(c, "connectedAt")), c.get("subscriptions") instanceof List<?> l ? l.size() : 0,
+                        number(c, "queued"), number(c, "inflight")});
         }
 
         /** 2026-11-25T10:00:00.123Z -> 2026-11-25T10:00:00Z. */
@@ -71,13 +61,13 @@ final class ClientCommands {
         String clientId;
 
         @Override
-        void run(AdminClient api) throws CtlException {
-            AdminClient.Answer a = api.delete("/clients/" + AdminClient.encode(clientId, false),
+        AdminClient.Answer request(AdminClient api) throws CtlException {
+            return api.delete("/clients/" + AdminClient.encode(clientId, false),
                     "no client '" + clientId + "' connected");
-            if (json()) {
-                printJson(a);
-                return;
-            }
+        }
+
+        @Override
+        void print(AdminClient.Answer a) {
             out().println("kicked client '" + clientId + "'");
         }
     }

@@ -11,13 +11,26 @@ abstract class CtlAction implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** Does the work; prints with {@link #out()}. */
-    abstract void run(AdminClient api) throws CtlException;
+    /** Asks the broker (checking the arguments first). */
+    abstract AdminClient.Answer request(AdminClient api) throws CtlException;
+
+    /** Prints the answer for a person, with {@link #out()}; {@code --json} prints it as the broker sent it instead. */
+    abstract void print(AdminClient.Answer a) throws CtlException;
+
+    /** After printing: a failure the answer reports (an exit code other than 0). None by default. */
+    void checkOutcome(AdminClient.Answer a) throws CtlException {
+    }
 
     @Override
     public final Integer call() {
         try {
-            run(ctl().client());
+            AdminClient.Answer a = request(ctl().client());
+            if (json()) {
+                out().println(Json.write(a.json()));
+            } else {
+                print(a);
+            }
+            checkOutcome(a);
             out().flush();
             return 0;
         } catch (CtlException e) {
@@ -47,24 +60,30 @@ abstract class CtlAction implements Callable<Integer> {
         return ctl().json;
     }
 
-    /** With --json: the answer as the broker sent it (one line). */
-    void printJson(AdminClient.Answer a) {
-        out().println(Json.write(a.json()));
-    }
-
     /** Name and value lines, the values aligned. */
     void printPairs(java.util.Map<String, Object> pairs) {
         int width = pairs.keySet().stream().mapToInt(String::length).max().orElse(0);
         pairs.forEach((k, v) -> out().println(k + " ".repeat(width - k.length() + 2) + (v == null ? "-" : v)));
     }
 
-    /** "showing 100 of 250 clients (--offset 100 for the next page)" when a list is cut by --limit. */
-    void printPageNote(java.util.Map<String, Object> page, int shown, String what) {
+    /**
+     * A page of a list ({@code items}, {@code total}, {@code offset}) as a table with one row per item; {@code none}
+     * when the list is empty, and a note when {@code --limit} cut it ("100 of 250 clients shown, from 0; ...").
+     */
+    void printPage(AdminClient.Answer a, String what, String none, Table table,
+                   java.util.function.Function<java.util.Map<String, Object>, Object[]> row) {
+        java.util.Map<String, Object> page = a.object();
+        java.util.List<java.util.Map<String, Object>> items = items(page, "items");
         long total = number(page, "total");
-        long offset = number(page, "offset");
-        if (shown < total) {
-            out().println("(" + shown + " of " + total + " " + what + " shown, from " + offset + "; use --limit and "
-                    + "--offset for more)");
+        if (items.isEmpty()) {
+            out().println(total == 0 ? none : "no " + what + " in this page");
+            return;
+        }
+        items.forEach(item -> table.row(row.apply(item)));
+        table.print(out());
+        if (items.size() < total) {
+            out().println("(" + items.size() + " of " + total + " " + what + " shown, from " + number(page, "offset")
+                    + "; use --limit and --offset for more)");
         }
     }
 

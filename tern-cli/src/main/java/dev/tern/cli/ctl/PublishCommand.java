@@ -30,7 +30,7 @@ final class PublishCommand extends CtlAction {
     Long expiry;
 
     @Override
-    void run(AdminClient api) throws CtlException {
+    AdminClient.Answer request(AdminClient api) throws CtlException {
         if (qos < 0 || qos > 2) {
             throw CtlException.usage("--qos: expected 0, 1 or 2, got " + qos);
         }
@@ -45,11 +45,11 @@ final class PublishCommand extends CtlAction {
         if (expiry != null) {
             body.put("messageExpiryInterval", expiry);
         }
-        AdminClient.Answer a = api.post("/publish", body);
-        if (json()) {
-            printJson(a);
-            return;
-        }
+        return api.post("/publish", body);
+    }
+
+    @Override
+    void print(AdminClient.Answer a) {
         long matched = number(a.object(), "matchedSessions");
         out().println("published to '" + topic + "' (" + matched + " matching session" + (matched == 1 ? "" : "s")
                 + ")");

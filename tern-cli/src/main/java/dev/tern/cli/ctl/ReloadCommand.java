@@ -12,27 +12,35 @@ import picocli.CommandLine.Command;
             "A file with an error is refused whole and the configuration in force stays (exit 1)."})
 final class ReloadCommand extends CtlAction {
     @Override
-    void run(AdminClient api) throws CtlException {
-        AdminClient.Answer a = api.post("/reload", Map.of());
+    AdminClient.Answer request(AdminClient api) throws CtlException {
+        return api.post("/reload", Map.of());
+    }
+
+    @Override
+    void print(AdminClient.Answer a) {
         Map<String, Object> r = a.object();
-        List<?> errors = r.get("errors") instanceof List<?> l ? l : List.of();
-        if (json()) {
-            printJson(a);
-        } else {
-            for (String key : List.of("applied", "needsRestart")) {
-                if (r.get(key) instanceof List<?> lines) {
-                    for (Object line : lines) {
-                        out().println((key.equals("applied") ? "applied: " : "needs a restart: ") + line);
-                    }
+        for (String key : List.of("applied", "needsRestart")) {
+            if (r.get(key) instanceof List<?> lines) {
+                for (Object line : lines) {
+                    out().println((key.equals("applied") ? "applied: " : "needs a restart: ") + line);
                 }
             }
-            if (errors.isEmpty()) {
-                out().println("reloaded");
-            }
         }
+        if (errors(a).isEmpty()) {
+            out().println("reloaded");
+        }
+    }
+
+    @Override
+    void checkOutcome(AdminClient.Answer a) throws CtlException {
+        List<?> errors = errors(a);
         if (!errors.isEmpty()) {
             throw CtlException.failed("the broker refused the reload and keeps what is in force:\n  "
                     + String.join("\n  ", errors.stream().map(String::valueOf).toList()));
         }
+    }
+
+    private static List<?> errors(AdminClient.Answer a) {
+        return a.object().get("errors") instanceof List<?> l ? l : List.of();
     }
 }

@@ -1,6 +1,5 @@
 package dev.tern.cli.ctl;
 
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,24 +29,15 @@ final class RetainedCommands {
         int offset;
 
         @Override
-        void run(AdminClient api) throws CtlException {
-            AdminClient.Answer a = api.get("/retained" + query("filter", filter, "limit", limit, "offset", offset));
-            if (json()) {
-                printJson(a);
-                return;
-            }
-            List<Map<String, Object>> items = items(a.object(), "items");
-            if (items.isEmpty()) {
-                out().println(number(a.object(), "total") == 0 ? "no retained messages match '" + filter + "'"
-                        : "no retained messages in this page");
-                return;
-            }
-            Table t = new Table("TOPIC", "QOS", "SIZE", "PAYLOAD");
-            for (Map<String, Object> m : items) {
-                t.row(text(m, "topic"), number(m, "qos"), number(m, "payloadSize"), payload(m));
-            }
-            t.print(out());
-            printPageNote(a.object(), items.size(), "messages");
+        AdminClient.Answer request(AdminClient api) throws CtlException {
+            return api.get("/retained" + query("filter", filter, "limit", limit, "offset", offset));
+        }
+
+        @Override
+        void print(AdminClient.Answer a) {
+            printPage(a, "retained messages", "no retained messages match '" + filter + "'",
+                    new Table("TOPIC", "QOS", "SIZE", "PAYLOAD"),
+                    m -> new Object[] {text(m, "topic"), number(m, "qos"), number(m, "payloadSize"), payload(m)});
         }
 
         private static String payload(Map<String, Object> m) {
@@ -69,18 +59,18 @@ final class RetainedCommands {
         String filter;
 
         @Override
-        void run(AdminClient api) throws CtlException {
+        AdminClient.Answer request(AdminClient api) throws CtlException {
             if ((topic == null) == (filter == null)) {
                 throw CtlException.usage("tern ctl retained delete: give a TOPIC or --filter FILTER (one of them)");
             }
-            AdminClient.Answer a = topic != null
+            return topic != null
                     ? api.delete("/retained/" + AdminClient.encode(topic, true),
                             "no retained message on '" + topic + "'")
                     : api.delete("/retained" + query("filter", filter), null);
-            if (json()) {
-                printJson(a);
-                return;
-            }
+        }
+
+        @Override
+        void print(AdminClient.Answer a) {
             long n = number(a.object(), "deleted");
             out().println(topic != null ? "deleted the retained message on '" + topic + "'"
                     : "deleted " + n + " retained message" + (n == 1 ? "" : "s") + " matching '" + filter + "'");

@@ -30,29 +30,20 @@ final class SessionCommands {
         int offset;
 
         @Override
-        void run(AdminClient api) throws CtlException {
-            AdminClient.Answer a = api.get("/sessions" + query("id", id, "connected", connected, "limit", limit,
-                    "offset", offset));
-            if (json()) {
-                printJson(a);
-                return;
-            }
-            List<Map<String, Object>> items = items(a.object(), "items");
-            if (items.isEmpty()) {
-                out().println(number(a.object(), "total") == 0 ? "no sessions"
-                        + (id != null || connected != null ? " that match" : "") : "no sessions in this page");
-                return;
-            }
-            Table t = new Table("CLIENT ID", "CONNECTED", "EXPIRY", "EXPIRES IN", "SUBS", "QUEUED", "INFLIGHT");
-            for (Map<String, Object> s : items) {
-                boolean online = Boolean.TRUE.equals(s.get("connected"));
-                t.row(text(s, "clientId"), online ? "yes" : "no", expiry(s), online ? null
+        AdminClient.Answer request(AdminClient api) throws CtlException {
+            return api.get("/sessions" + query("id", id, "connected", connected, "limit", limit, "offset", offset));
+        }
+
+        @Override
+        void print(AdminClient.Answer a) {
+            printPage(a, "sessions", "no sessions" + (id != null || connected != null ? " that match" : ""),
+                    new Table("CLIENT ID", "CONNECTED", "EXPIRY", "EXPIRES IN", "SUBS", "QUEUED", "INFLIGHT"), s -> {
+                        boolean online = Boolean.TRUE.equals(s.get("connected"));
+                        return new Object[] {text(s, "clientId"), online ? "yes" : "no", expiry(s), online ? null
                                 : s.get("expiresInSeconds") == null ? "never" : duration(number(s, "expiresInSeconds")),
-                        s.get("subscriptions") instanceof List<?> l ? l.size() : 0, number(s, "queued"),
-                        number(s, "inflight"));
-            }
-            t.print(out());
-            printPageNote(a.object(), items.size(), "sessions");
+                            s.get("subscriptions") instanceof List<?> l ? l.size() : 0, number(s, "queued"),
+                            number(s, "inflight")};
+                    });
         }
     }
 
@@ -80,13 +71,13 @@ final class SessionCommands {
         String clientId;
 
         @Override
-        void run(AdminClient api) throws CtlException {
-            AdminClient.Answer a = api.get("/sessions/" + AdminClient.encode(clientId, false),
+        AdminClient.Answer request(AdminClient api) throws CtlException {
+            return api.get("/sessions/" + AdminClient.encode(clientId, false),
                     "no session for client id '" + clientId + "'");
-            if (json()) {
-                printJson(a);
-                return;
-            }
+        }
+
+        @Override
+        void print(AdminClient.Answer a) {
             Map<String, Object> s = a.object();
             boolean online = Boolean.TRUE.equals(s.get("connected"));
             Map<String, Object> pairs = new LinkedHashMap<>();
@@ -129,13 +120,13 @@ final class SessionCommands {
         String clientId;
 
         @Override
-        void run(AdminClient api) throws CtlException {
-            AdminClient.Answer a = api.delete("/sessions/" + AdminClient.encode(clientId, false),
+        AdminClient.Answer request(AdminClient api) throws CtlException {
+            return api.delete("/sessions/" + AdminClient.encode(clientId, false),
                     "no session for client id '" + clientId + "'");
-            if (json()) {
-                printJson(a);
-                return;
-            }
+        }
+
+        @Override
+        void print(AdminClient.Answer a) {
             out().println("ended the session of '" + clientId + "'");
         }
     }

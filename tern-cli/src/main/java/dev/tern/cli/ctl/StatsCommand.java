@@ -10,12 +10,12 @@ import picocli.CommandLine.Command;
         + "drops by reason.")
 final class StatsCommand extends CtlAction {
     @Override
-    void run(AdminClient api) throws CtlException {
-        AdminClient.Answer a = api.get("/broker");
-        if (json()) {
-            printJson(a);
-            return;
-        }
+    AdminClient.Answer request(AdminClient api) throws CtlException {
+        return api.get("/broker");
+    }
+
+    @Override
+    void print(AdminClient.Answer a) {
         Map<String, Object> b = a.object();
         Map<String, Object> pairs = new LinkedHashMap<>();
         pairs.put("version", text(b, "version"));

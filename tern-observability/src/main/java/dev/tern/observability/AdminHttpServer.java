@@ -114,6 +114,11 @@ public final class AdminHttpServer implements AutoCloseable {
         }
     }
 
+    /** What a request needs after authentication, copied out of it (Netty releases the request after the read). */
+    private record Incoming(String method, String path, String rawQuery, String body, boolean keepAlive,
+                            boolean triedCredentials) {
+    }
+
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
@@ -137,15 +142,38 @@ public final class AdminHttpServer implements AutoCloseable {
                 send(ctx, keepAlive, dashboard.respond(method, path, req.headers()));
                 return;
             }
-            Optional<String> who = auth.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+            boolean tried = req.headers().contains(HttpHeaderNames.AUTHORIZATION);
+            Incoming in = new Incoming(method, path, rawQuery, req.content().toString(StandardCharsets.UTF_8),
+                    keepAlive, tried);
+            CompletableFuture<Optional<String>> who =
+                    auth.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+            if (who.isDone() && !who.isCompletedExceptionally()) {
+                authenticated(ctx, in, who.join());
+            } else { // a password hash checked on the auth thread (or refused: too many waiting)
+                who.whenCompleteAsync((w, e) -> {
+                    if (e == null) {
+                        authenticated(ctx, in, w);
+                    } else {
+                        FullHttpResponse r = error(429, "too many logins are being checked; try again in a moment");
+                        r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+                        send(ctx, keepAlive, r);
+                    }
+                }, ctx.executor());
+            }
+        }
+
+        private void authenticated(ChannelHandlerContext ctx, Incoming in, Optional<String> who) {
+            String method = in.method();
+            String path = in.path();
+            boolean keepAlive = in.keepAlive();
             if (who.isEmpty()) {
-                boolean tried = req.headers().contains(HttpHeaderNames.AUTHORIZATION);
-                if (tried) {
+                if (in.triedCredentials()) {
                     LOG.info("HTTP {} {} from {}: refused, bad credentials", method, path,
                             ctx.channel().remoteAddress());
                 }
-                FullHttpResponse r = error(401, tried ? "bad credentials" : "authentication required: send "
-                        + "'Authorization: Bearer <http.token>' or HTTP Basic credentials of a user in http.admins");
+                FullHttpResponse r = error(401, in.triedCredentials() ? "bad credentials"
+                        : "authentication required: send 'Authorization: Bearer <http.token>' or HTTP Basic "
+                        + "credentials of a user in http.admins");
                 for (String challenge : HttpAuth.CHALLENGES) {
                     r.headers().add(HttpHeaderNames.WWW_AUTHENTICATE, challenge);
                 }
@@ -166,17 +194,16 @@ public final class AdminHttpServer implements AutoCloseable {
             if (path.equals(AdminApi.PREFIX) || path.startsWith(AdminApi.PREFIX + "/")) {
                 Map<String, String> query;
                 try {
-                    query = AdminApi.query(rawQuery);
+                    query = AdminApi.query(in.rawQuery());
                 } catch (AdminApi.ApiError e) {
                     send(ctx, keepAlive, json(e.response()));
                     return;
                 }
-                String body = req.content().toString(StandardCharsets.UTF_8);
                 if (!method.equals("GET")) {
                     LOG.info("HTTP {} {} by {} from {}", method, path, who.get(), ctx.channel().remoteAddress());
                 }
                 CompletableFuture<AdminApi.Response> answer = api.handle(new AdminApi.Request(method,
-                        path.substring(AdminApi.PREFIX.length()), query, body));
+                        path.substring(AdminApi.PREFIX.length()), query, in.body()));
                 answer.orTimeout(10, TimeUnit.SECONDS)
                         .handleAsync((r, e) -> e == null ? json(r)
                                 : error(503, "the broker did not answer in time: " + e), ctx.executor())

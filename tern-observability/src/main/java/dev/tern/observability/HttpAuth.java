@@ -10,7 +10,11 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -39,6 +43,20 @@ final class HttpAuth implements AutoCloseable {
     private final SecretKeySpec verifiedKey;
     private static final long VERIFIED_FOR_NANOS = TimeUnit.MINUTES.toNanos(5);
     private static final int VERIFIED_MAX = 64;
+    /**
+     * Password hashes are checked on this one thread, not on the listener's event loop (tens of milliseconds each
+     * with argon2id: the loop would stall every other request meanwhile). At most {@link #VERIFY_QUEUE} logins wait;
+     * past that a login is answered 429 at once, so a flood of wrong passwords costs one thread, not the listener.
+     */
+    private final ThreadPoolExecutor verifier;
+    static final int VERIFY_QUEUE = 16;
+
+    /** A login that could not be checked now: too many are waiting (429). */
+    static final class Busy extends RuntimeException {
+        Busy() {
+            super("too many logins being checked", null, false, false);
+        }
+    }
 
     HttpAuth(HttpSettings settings) throws IOException {
         this.token = settings.token() == null ? null : settings.token().getBytes(StandardCharsets.UTF_8);
@@ -48,6 +66,12 @@ final class HttpAuth implements AutoCloseable {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         this.verifiedKey = new SecretKeySpec(key, "HmacSHA256");
+        this.verifier = admins == null ? null : new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(VERIFY_QUEUE), r -> {
+                    Thread t = new Thread(r, "tern-http-auth");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** True when nobody at all can get in (no token, no admins, no anonymous access). */
@@ -55,53 +79,64 @@ final class HttpAuth implements AutoCloseable {
         return token == null && admins == null && !anonymous;
     }
 
-    /** The principal the request authenticates as ("token", the user name, "anonymous"), or empty: 401. */
-    Optional<String> authenticate(String authorization) {
+    /**
+     * The principal the request authenticates as ("token", the user name, "anonymous"), or empty: 401. Complete at
+     * once but for an HTTP Basic login not verified lately, whose password hash is checked on another thread; that
+     * one fails with {@link Busy} when too many wait.
+     */
+    CompletableFuture<Optional<String>> authenticate(String authorization) {
         if (authorization != null) {
             int space = authorization.indexOf(' ');
             String scheme = space < 0 ? authorization : authorization.substring(0, space);
             String value = space < 0 ? "" : authorization.substring(space + 1).trim();
             if (scheme.equalsIgnoreCase("Bearer") && token != null
                     && MessageDigest.isEqual(token, value.getBytes(StandardCharsets.UTF_8))) {
-                return Optional.of("token");
+                return CompletableFuture.completedFuture(Optional.of("token"));
             }
             if (scheme.equalsIgnoreCase("Basic") && admins != null) {
                 String pair;
                 try {
                     pair = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
                 } catch (IllegalArgumentException e) {
-                    return Optional.empty();
+                    return CompletableFuture.completedFuture(Optional.empty());
                 }
                 int colon = pair.indexOf(':');
-                if (colon > 0 && verifyBasic(pair.substring(0, colon), pair.substring(colon + 1))) {
-                    return Optional.of(pair.substring(0, colon));
+                if (colon > 0) {
+                    return verifyBasic(pair.substring(0, colon), pair.substring(colon + 1));
                 }
             }
-            return Optional.empty();
+            return CompletableFuture.completedFuture(Optional.empty());
         }
-        return anonymous ? Optional.of("anonymous") : Optional.empty();
+        return CompletableFuture.completedFuture(anonymous ? Optional.of("anonymous") : Optional.empty());
     }
 
-    private boolean verifyBasic(String user, String password) {
+    private CompletableFuture<Optional<String>> verifyBasic(String user, String password) {
         PasswordFile file = admins.get();
         if (file != verifiedAgainst) { // the file changed: what it said before no longer counts
             verified.clear();
             verifiedAgainst = file;
         }
         String key = verifiedKey(user, password);
-        long now = System.nanoTime();
         Long until = verified.get(key);
-        if (until != null && now - until < 0) {
-            return true;
+        if (until != null && System.nanoTime() - until < 0) {
+            return CompletableFuture.completedFuture(Optional.of(user));
         }
-        if (!file.verify(user, password.getBytes(StandardCharsets.UTF_8))) {
-            return false;
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                if (!file.verify(user, password.getBytes(StandardCharsets.UTF_8))) {
+                    return Optional.empty();
+                }
+                if (verified.size() >= VERIFIED_MAX) {
+                    verified.clear();
+                }
+                if (admins.get() == file) { // not re-read meanwhile
+                    verified.put(key, System.nanoTime() + VERIFIED_FOR_NANOS);
+                }
+                return Optional.of(user);
+            }, verifier);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new Busy());
         }
-        if (verified.size() >= VERIFIED_MAX) {
-            verified.clear();
-        }
-        verified.put(key, now + VERIFIED_FOR_NANOS);
-        return true;
     }
 
     private String verifiedKey(String user, String password) {
@@ -127,6 +162,9 @@ final class HttpAuth implements AutoCloseable {
     public void close() {
         if (watcher != null) {
             watcher.close();
+        }
+        if (verifier != null) {
+            verifier.shutdownNow();
         }
     }
 }

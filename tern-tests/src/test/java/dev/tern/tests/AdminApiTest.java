@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tern.codec.packet.Disconnect;
 import dev.tern.codec.packet.Publish;
+import dev.tern.security.Algorithm;
 import dev.tern.security.PasswordFile;
 import dev.tern.server.Tern;
 import dev.tern.server.config.HttpConfig;
@@ -15,11 +16,19 @@ import dev.tern.tests.support.ConnectBuilder;
 import dev.tern.tests.support.Raw;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -331,6 +340,41 @@ class AdminApiTest {
                     .isEqualTo(401);
             assertThat(ObservabilityHttp.basic(at, "lead", "second-pw").get("/api/v1/broker").statusCode())
                     .isEqualTo(200);
+        }
+    }
+
+    @Test
+    @DisplayName("HTTP Basic: password hashes are checked off the listener's thread; a flood of logins gets 429")
+    void slowPasswordHashesDoNotHoldUpTheListener() throws Exception {
+        Path dir = Files.createTempDirectory("tern-admins-slow");
+        Path admins = dir.resolve("admins");
+        // a deliberately slow hash (a million PBKDF2 rounds: about a second here), so that logins pile up
+        Files.writeString(admins, "slow:" + PasswordFile.hash("right".getBytes(StandardCharsets.UTF_8),
+                Algorithm.SHA512_PBKDF2, 1_000_000) + "\n");
+        try (Tern t = Tern.builder().bind("127.0.0.1").port(0)
+                .http(HttpConfig.on("127.0.0.1", 0, TOKEN, admins, false)).build()) {
+            t.start();
+            var at = t.httpAddress();
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String basic = "Basic " + Base64.getEncoder().encodeToString("slow:wrong".getBytes(StandardCharsets.UTF_8));
+            List<CompletableFuture<HttpResponse<String>>> logins = new ArrayList<>();
+            int flood = 1 + 16 + 8; // one being checked, sixteen waiting, eight more
+            for (int i = 0; i < flood; i++) {
+                logins.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + at.getPort()
+                        + "/api/v1/broker")).header("Authorization", basic).build(), BodyHandlers.ofString()));
+            }
+            // what is over the queue is refused at once, with a hint to come back
+            await().atMost(Duration.ofSeconds(10)).until(() -> logins.stream().filter(CompletableFuture::isDone)
+                    .filter(f -> f.join().statusCode() == 429).count() >= 8);
+            HttpResponse<String> busy = logins.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join)
+                    .filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
+            assertThat(busy.headers().firstValue("Retry-After")).contains("1");
+            // meanwhile the listener answers everyone else at once
+            assertThat(ObservabilityHttp.bearer(at, TOKEN).get("/api/v1/broker").statusCode()).isEqualTo(200);
+            assertThat(logins).as("logins still being checked").anyMatch(f -> !f.isDone());
+            // and the checked ones are refused as they should be
+            await().atMost(Duration.ofSeconds(60)).until(() -> logins.stream()
+                    .anyMatch(f -> f.isDone() && f.join().statusCode() == 401));
         }
     }
 

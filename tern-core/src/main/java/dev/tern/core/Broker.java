@@ -51,6 +51,12 @@ public final class Broker {
     private volatile int throttleHighWater;
     /** A publisher is never held back longer than this at once by one subscriber. */
     static final long THROTTLE_MAX_MILLIS = 200;
+    /**
+     * A session with this many messages queued (its window full) gets its queue entries written at once: it will
+     * not acknowledge a new message within the storage writer's wait (about a millisecond), and withdrawable entries
+     * would hold the writer's other batches back until then.
+     */
+    static final int WITHDRAWABLE_BACKLOG = Integer.getInteger("tern.storage.withdrawable-backlog", 1000);
 
     /**
      * @param shardExecutors one single-threaded executor per shard (e.g. the I/O event loops)
@@ -414,7 +420,9 @@ public final class Broker {
                     long seq = d.backlog().takeSeq();
                     SubscriptionEntry via = d.sharedVia();
                     // an online session may acknowledge it before the store gets to the entry: it then withdraws it
-                    Withdrawable put = d.backlog().online ? new Withdrawable() : null;
+                    // (not one far behind: it will not acknowledge this one soon, and the store would only wait)
+                    Withdrawable put = d.backlog().online && d.backlog().queued < WITHDRAWABLE_BACKLOG
+                            ? new Withdrawable() : null;
                     journal.add(new Mutation.PutQueueEntry(d.clientId(), dev.tern.spi.storage.QueueEntry.queued(seq,
                             message.storageId(), d.qos(), d.retainAsPublished() && message.retain(),
                             d.subscriptionIds(), via == null ? null : via.fullFilter()), put, true));

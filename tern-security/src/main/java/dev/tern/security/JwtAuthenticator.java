@@ -42,7 +42,8 @@ import java.util.function.Supplier;
  * </ul>
  * The claim becomes the client's username ({@link AuthDecision#username()}): CONNECT's username may be empty or
  * anything. The token's {@code exp} (plus the clock skew) is the decision's {@link AuthDecision#validUntil()}, so
- * the broker can disconnect the client when its token runs out. A token without {@code exp} never expires.
+ * the broker can disconnect the client when its token runs out. A token without {@code exp} never expires, unless
+ * {@link JwtSettings#requireExpiry()} refuses it.
  *
  * <p>{@link #authenticate} (which cannot tell the broker the username) is stricter: it refuses a token whose
  * username claim differs from a username sent in CONNECT, so a caller that only knows CONNECT's username never
@@ -174,6 +175,9 @@ public final class JwtAuthenticator implements Authenticator {
 
     private void verifyClaims(JWTClaimsSet claims, Instant now) throws BadJWTException {
         Date exp = claims.getExpirationTime();
+        if (exp == null && settings.requireExpiry()) {
+            throw new BadJWTException("the token has no exp claim, and auth.jwt.require-exp is on");
+        }
         if (exp != null && now.isAfter(exp.toInstant().plus(settings.clockSkew()))) {
             throw new BadJWTException("token expired at " + exp.toInstant());
         }

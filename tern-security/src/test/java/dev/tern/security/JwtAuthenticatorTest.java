@@ -213,6 +213,17 @@ class JwtAuthenticatorTest {
     }
 
     @Test
+    void aTokenWithoutExpNeverExpiresUnlessExpIsRequired() {
+        String forever = hs256(claims().expirationTime(null).build());
+        AuthDecision open = auth(JwtKeys.secret(SECRET)).decide(req(null, forever));
+        assertThat(open.allowed()).isTrue();
+        assertThat(open.validUntil()).as("no end: the connection is never cut for it").isNull();
+        JwtAuthenticator requiring = auth(JwtKeys.secret(SECRET), s -> s[0] = s[0].withRequireExpiry(true));
+        assertRefused(requiring.decide(req(null, forever)), "no exp claim, and auth.jwt.require-exp is on");
+        assertThat(requiring.decide(req(null, hs256(claims().build()))).allowed()).isTrue();
+    }
+
+    @Test
     void wrongSignatureIsRefused() throws Exception {
         String token = hs256(claims().build());
         String[] parts = token.split("\\.");

@@ -229,6 +229,7 @@ final class ConfigChanges {
             put(m, "auth.jwt.issuer", j.issuer());
             put(m, "auth.jwt.audience", j.audiences().isEmpty() ? null : j.audiences());
             put(m, "auth.jwt.clock-skew", j.clockSkew());
+            put(m, "auth.jwt.require-exp", j.requireExp());
         }
     }
 

@@ -39,7 +39,7 @@ class JwtExpiryTest {
     @RegisterExtension
     static TernExtension broker = new TernExtension(b -> b.config(BrokerConfig.defaults()
             .withAuth(new AuthConfig(true, null, null).withJwt(new JwtConfig(SECRET, null, null,
-                    JwtSettings.DEFAULT_USERNAME_CLAIM, null, List.of(), Duration.ZERO)))));
+                    JwtSettings.DEFAULT_USERNAME_CLAIM, null, List.of(), Duration.ZERO, false)))));
 
     private static String token(String subject, Instant expires) {
         try {

@@ -61,7 +61,7 @@ public final class ConfigLoader {
     static final List<String> AUTH_KEYS = List.of("allow-anonymous", "password-file", "acl-file", "jwt",
             "scram-file");
     static final List<String> JWT_KEYS = List.of("secret", "public-key-file", "jwks-file", "username-claim", "issuer",
-            "audience", "clock-skew");
+            "audience", "clock-skew", "require-exp");
     static final List<String> LIMITS_KEYS = List.of("max-connections", "connect-timeout", "max-topic-length",
             "max-topic-levels", "max-subscriptions-per-client", "publish-rate", "publish-bytes-rate",
             "failed-auth-delay", "failed-auth-max-delay");
@@ -487,7 +487,8 @@ public final class ConfigLoader {
                 ? stringList(j, "audience", "audience names (aud), e.g. mqtt") : List.of();
         Duration skew = j.has("clock-skew") ? duration(j, "clock-skew", Duration.ZERO, "0 or more")
                 : JwtSettings.DEFAULT_CLOCK_SKEW;
-        return new JwtConfig(secret, publicKeyFile, jwksFile, claim, issuer, audiences, skew);
+        boolean requireExp = j.has("require-exp") && bool(j, "require-exp");
+        return new JwtConfig(secret, publicKeyFile, jwksFile, claim, issuer, audiences, skew, requireExp);
     }
 
     private interface KeyLoader {

@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param issuer {@code issuer}: the required {@code iss}, or null for any
  * @param audiences {@code audience}: the token's {@code aud} must name one of them; empty for any
  * @param clockSkew {@code clock-skew}, default 30 s
+ * @param requireExp {@code require-exp}: refuse tokens without {@code exp}; default false
  */
 public record JwtConfig(String secret, Path publicKeyFile, Path jwksFile, String usernameClaim, String issuer,
-                        List<String> audiences, Duration clockSkew) {
+                        List<String> audiences, Duration clockSkew, boolean requireExp) {
     public JwtConfig {
         int sources = (secret != null ? 1 : 0) + (publicKeyFile != null ? 1 : 0) + (jwksFile != null ? 1 : 0);
         if (sources != 1) {
@@ -32,24 +33,24 @@ public record JwtConfig(String secret, Path publicKeyFile, Path jwksFile, String
     /** HS256 with a shared secret, other settings at their defaults. */
     public static JwtConfig withSecret(String secret) {
         return new JwtConfig(secret, null, null, JwtSettings.DEFAULT_USERNAME_CLAIM, null, List.of(),
-                JwtSettings.DEFAULT_CLOCK_SKEW);
+                JwtSettings.DEFAULT_CLOCK_SKEW, false);
     }
 
     /** RS256 etc. with a PEM public key, other settings at their defaults. */
     public static JwtConfig withPublicKeyFile(Path file) {
         return new JwtConfig(null, file, null, JwtSettings.DEFAULT_USERNAME_CLAIM, null, List.of(),
-                JwtSettings.DEFAULT_CLOCK_SKEW);
+                JwtSettings.DEFAULT_CLOCK_SKEW, false);
     }
 
     /** Keys from a JWKS file, other settings at their defaults. */
     public static JwtConfig withJwksFile(Path file) {
         return new JwtConfig(null, null, file, JwtSettings.DEFAULT_USERNAME_CLAIM, null, List.of(),
-                JwtSettings.DEFAULT_CLOCK_SKEW);
+                JwtSettings.DEFAULT_CLOCK_SKEW, false);
     }
 
     /** What the token must carry besides a good signature. */
     public JwtSettings settings() {
-        return new JwtSettings(usernameClaim, issuer, audiences, clockSkew);
+        return new JwtSettings(usernameClaim, issuer, audiences, clockSkew, requireExp);
     }
 
     @Override
@@ -57,6 +58,6 @@ public record JwtConfig(String secret, Path publicKeyFile, Path jwksFile, String
         // never the secret
         return "JwtConfig[" + (secret != null ? "secret" : publicKeyFile != null ? "public-key-file " + publicKeyFile
                 : "jwks-file " + jwksFile) + ", username-claim " + usernameClaim + ", issuer " + issuer
-                + ", audience " + audiences + ", clock-skew " + clockSkew + "]";
+                + ", audience " + audiences + ", clock-skew " + clockSkew + ", require-exp " + requireExp + "]";
     }
 }

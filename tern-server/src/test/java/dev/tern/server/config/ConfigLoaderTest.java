@@ -698,9 +698,10 @@ class ConfigLoaderTest {
                     + "\n-----END PUBLIC KEY-----\n");
             BrokerConfig c = parse("auth:\n  jwt:\n    public-key-file: " + pem + "\n    username-claim: "
                     + "preferred_username\n    issuer: https://id.example\n    audience: [mqtt, tern]\n"
-                    + "    clock-skew: 5s\n");
+                    + "    clock-skew: 5s\n    require-exp: true\n");
             assertThat(c.auth().jwt()).isEqualTo(new JwtConfig(null, pem, null, "preferred_username",
-                    "https://id.example", List.of("mqtt", "tern"), Duration.ofSeconds(5)));
+                    "https://id.example", List.of("mqtt", "tern"), Duration.ofSeconds(5), true));
+            assertThat(c.auth().jwt().settings().requireExpiry()).isTrue();
             assertThat(parse("auth:\n  jwt:\n    secret: " + SECRET + "\n    audience: mqtt\n").auth().jwt()
                     .audiences()).containsExactly("mqtt");
         }

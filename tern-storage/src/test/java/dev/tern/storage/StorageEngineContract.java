@@ -277,10 +277,46 @@ public abstract class StorageEngineContract {
         commit(new StorageBatch().putQueueEntry("c", e.inflight(42).released()));
         assertThat(queue("c")).containsExactly(new QueueEntry(1, m.id(), 2, false, List.of(), null,
                 DeliveryState.RELEASED, 42));
+        assertThat(await(store.queueSummary("c")).bytes()).as("the entry keeps its message's size").isEqualTo(1);
         assertThat(stored(m)).isTrue();
         commit(new StorageBatch().removeQueueEntry("c", 1).removeQueueEntry("c", 1));
         assertThat(queue("c")).isEmpty();
         assertThat(stored(m)).isFalse();
+    }
+
+    @Test
+    void stateChangesDoNotAddReferences() {
+        StoredMessage m = message("t", "shared");
+        QueueEntry e = queued(3, m);
+        commit(new StorageBatch().putMessage(m).putQueueEntry("c", e).putQueueEntry("d", queued(1, m)));
+        commit(new StorageBatch().putQueueEntry("c", e.inflight(7)));
+        commit(new StorageBatch().putQueueEntry("c", e.inflight(7).released()));
+        commit(new StorageBatch().removeQueueEntry("d", 1));
+        assertThat(stored(m)).as("still held by c").isTrue();
+        commit(new StorageBatch().removeQueueEntry("c", 3));
+        assertThat(stored(m)).as("c's entry held one reference, not three").isFalse();
+    }
+
+    /**
+     * A message that expires while it is out to a subscriber is still queued in the store (a QoS 1 message goes out
+     * without a write; a QoS 2 one may be purged just before its inflight state arrives): the purge removes it, and
+     * the state change that comes after (inflight when the session goes offline, or sent) finds nothing to change.
+     * That must not fail the batch, which holds other clients' writes too.
+     */
+    @Test
+    void aStateChangeOfAnEntryThePurgeRemovedIsSkippedAndTheBatchApplies() {
+        StoredMessage m = message("t", "expiring", 1_000);
+        commit(new StorageBatch().putMessage(m).putQueueEntry("c", queued(1, m)));
+        assertThat(await(store.purgeExpiredMessages(1_500, 10)).messagesDeleted()).isEqualTo(1);
+
+        StoredMessage other = message("u", "other");
+        commit(new StorageBatch().putQueueEntry("c", queued(1, m).inflight(9))
+                .putSession(new SessionRecord("d", 60, 0, false)).putMessage(other)
+                .putQueueEntry("d", queued(1, other)));
+        assertThat(queue("c")).isEmpty();
+        assertThat(stored(m)).isFalse();
+        assertThat(sessions()).extracting(SessionRecord::clientId).containsExactly("d");
+        assertThat(queue("d")).containsExactly(queued(1, other));
     }
 
     @Test

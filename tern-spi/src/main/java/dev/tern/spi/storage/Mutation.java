@@ -71,7 +71,9 @@ public sealed interface Mutation {
      * state). Adds a reference to the entry's message (and drops the replaced entry's); the message must be stored.
      * With a {@code withdrawable} (may be null), the store applies it only if it {@link Withdrawable#claim claims}
      * it first. {@code isNew}: the entry's seq was never used by this client (a new entry, not a replacement), so the
-     * store need not look for an entry to replace.
+     * store need not look for an entry to replace. A replacement in a sent state (inflight, released) of an entry
+     * the store no longer holds, whose message is gone too, is skipped rather than failing the batch: the expiry
+     * purge removed both while the message was out (it was still queued in the store), and nothing is left to change.
      */
     record PutQueueEntry(String clientId, QueueEntry entry, Withdrawable withdrawable, boolean isNew)
             implements Mutation {

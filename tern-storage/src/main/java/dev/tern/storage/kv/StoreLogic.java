@@ -142,20 +142,28 @@ public final class StoreLogic {
     }
 
     private static void putQueueEntry(KeyValueWriter kv, String clientId, QueueEntry entry, boolean isNew) {
-        Refs refs = refs(kv, entry.messageId());
-        if (refs == null) {
-            throw new IllegalStateException("queue entry " + entry.seq() + " of client '" + clientId
-                    + "' references message " + entry.messageId() + ", which is not stored");
-        }
         byte[] key = Keys.queue(clientId, entry.seq());
         byte[] old = isNew ? null : kv.get(Table.QUEUES, key);
         long oldMessage = old == null ? 0 : Records.messageIdOfQueueEntry(old);
-        kv.put(Table.QUEUES, key, Records.encodeQueueEntry(entry, refs.size()));
-        if (oldMessage != entry.messageId()) {
-            addRef(kv, entry.messageId(), refs, Keys.queueHolder(entry.messageId(), clientId, entry.seq()));
-            if (old != null) {
-                dropRef(kv, oldMessage, Keys.queueHolder(oldMessage, clientId, entry.seq()));
+        if (old != null && oldMessage == entry.messageId()) {
+            // a change of state (sent, released): same message, same reference, same size; nothing else to read
+            kv.put(Table.QUEUES, key, Records.encodeQueueEntry(entry, Records.sizeOfQueueEntry(old)));
+            return;
+        }
+        Refs refs = refs(kv, entry.messageId());
+        if (refs == null) {
+            if (!isNew && old == null && entry.state() != DeliveryState.QUEUED) {
+                // the entry went out, and meanwhile the expiry purge removed it (still queued here) and its message:
+                // there is nothing left to change, and failing the batch would lose the other writes in it
+                return;
             }
+            throw new IllegalStateException("queue entry " + entry.seq() + " of client '" + clientId
+                    + "' references message " + entry.messageId() + ", which is not stored");
+        }
+        kv.put(Table.QUEUES, key, Records.encodeQueueEntry(entry, refs.size()));
+        addRef(kv, entry.messageId(), refs, Keys.queueHolder(entry.messageId(), clientId, entry.seq()));
+        if (old != null) {
+            dropRef(kv, oldMessage, Keys.queueHolder(oldMessage, clientId, entry.seq()));
         }
     }
 

@@ -8,6 +8,7 @@ import dev.tern.spi.auth.ClientIdentity;
 import dev.tern.spi.storage.Mutation;
 import dev.tern.spi.storage.PendingWill;
 import dev.tern.spi.storage.StorageEngine;
+import dev.tern.spi.storage.StoredMessage;
 import dev.tern.spi.storage.Withdrawable;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Clock;
@@ -57,6 +58,12 @@ public final class Broker {
      * would hold the writer's other batches back until then.
      */
     static final int WITHDRAWABLE_BACKLOG = Integer.getInteger("tern.storage.withdrawable-backlog", 1000);
+    /**
+     * A message that one durable session's queue entry alone references is kept in that entry
+     * ({@link Mutation.PutQueueEntry#held()}); {@code -Dtern.storage.hold-in-entry=false} stores it on its own, as
+     * before, for comparison.
+     */
+    static final boolean HOLD_IN_ENTRY = !"false".equals(System.getProperty("tern.storage.hold-in-entry"));
 
     /**
      * @param shardExecutors one single-threaded executor per shard (e.g. the I/O event loops)
@@ -403,13 +410,20 @@ public final class Broker {
     java.util.Collection<Delivery> storeBeforeDispatch(Message message, java.util.Collection<Delivery> deliveries,
                                                       PendingAck ack, ShardJournal journal) {
         java.util.Collection<Delivery> result = deliveries;
+        StoredMessage held = null;
         if (message.qos() > 0) {
             List<Delivery> withEntries = null;
             for (Delivery d : deliveries) {
                 if (d.qos() > 0 && d.backlog().durable) {
                     if (withEntries == null) {
                         withEntries = new ArrayList<>(deliveries.size());
-                        journal.reference(message);
+                        if (HOLD_IN_ENTRY && message.expiresAtMillis() == 0 && durableEntries(deliveries) == 1
+                                && journal.claimNewId(message)) {
+                            // its only holder keeps it: one key written and one deleted, instead of three of each
+                            held = StoredForms.toStored(message, message.storageId());
+                        } else {
+                            journal.reference(message);
+                        }
                         for (Delivery before : deliveries) {
                             if (before == d) {
                                 break;
@@ -425,7 +439,7 @@ public final class Broker {
                             ? new Withdrawable() : null;
                     journal.add(new Mutation.PutQueueEntry(d.clientId(), dev.tern.spi.storage.QueueEntry.queued(seq,
                             message.storageId(), d.qos(), d.retainAsPublished() && message.retain(),
-                            d.subscriptionIds(), via == null ? null : via.fullFilter()), put, true));
+                            d.subscriptionIds(), via == null ? null : via.fullFilter()), put, true, held));
                     withEntries.add(d.stored(seq, put));
                 } else if (withEntries != null) {
                     withEntries.add(d);
@@ -444,10 +458,21 @@ public final class Broker {
                 journal.flush();
             }
         }
-        if (message.storageId() != 0) {
+        if (message.storageId() != 0 && held == null) {
             message.markStored(message.storageId());
         }
         return result;
+    }
+
+    /** How many of {@code deliveries} get a stored queue entry (QoS 1/2 to a durable session). */
+    private static int durableEntries(java.util.Collection<Delivery> deliveries) {
+        int n = 0;
+        for (Delivery d : deliveries) {
+            if (d.qos() > 0 && d.backlog().durable && ++n > 1) {
+                break;
+            }
+        }
+        return n;
     }
 
     /**

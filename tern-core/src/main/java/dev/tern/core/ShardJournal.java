@@ -88,6 +88,14 @@ final class ShardJournal {
         return id;
     }
 
+    /**
+     * Gives the message a store id if it has none yet, without putting it (a queue entry will hold it). False when it
+     * had one: it may be stored, or referenced elsewhere, already.
+     */
+    boolean claimNewId(Message m) {
+        return m.storageId() == 0 && !m.retain() && m.claimStorageId(engine.nextMessageId());
+    }
+
     /** Puts the message into this batch even if it was stored (it may have been deleted since: retained copies). */
     long putAgain(Message m) {
         long id = m.storageId(engine::nextMessageId);

@@ -397,6 +397,55 @@ public abstract class StorageEngineContract {
     }
 
     @Test
+    void anEntryHoldsTheMessageItAloneReferencesThroughItsStatesAndTakesItAlong() {
+        StoredMessage m = message("t", "held");
+        QueueEntry e = queued(4, m);
+        commit(new StorageBatch().putSession(new SessionRecord("c", 60, 0, false)).putQueueEntryHolding("c", e, m));
+        if (durable()) {
+            reopen();
+        }
+        assertThat(await(store.readQueue("c", 0, 10))).containsExactly(new QueuedMessage(e, m));
+        assertThat(await(store.queueSummary("c"))).isEqualTo(new QueueSummary(1, 4, 4, 4, 0));
+        assertThat(store.stats().messages()).as("in the entry, not in the messages").isZero();
+        assertThat(stored(m)).isFalse();
+
+        commit(new StorageBatch().putQueueEntry("c", e.inflight(12)));
+        commit(new StorageBatch().putQueueEntry("c", e.inflight(12).released()));
+        if (durable()) {
+            reopen();
+        }
+        assertThat(await(store.readQueue("c", 0, 10))).containsExactly(new QueuedMessage(e.inflight(12).released(), m));
+        assertThat(await(store.queueSummary("c"))).isEqualTo(new QueueSummary(1, 4, 4, 4, 1));
+
+        commit(new StorageBatch().removeQueueEntry("c", 4));
+        assertThat(queue("c")).isEmpty();
+        assertThat(store.stats().queueEntries()).isZero();
+    }
+
+    @Test
+    void aHeldMessageGoesWithItsSessionAndCancelsOutWithinAGroup() {
+        StoredMessage a = message("t", "a");
+        StoredMessage b = message("t", "b");
+        commit(new StorageBatch().putQueueEntryHolding("c", queued(1, a), a).putQueueEntryHolding("c", queued(2, b), b)
+                .removeQueueEntry("c", 1));
+        assertThat(queue("c")).containsExactly(queued(2, b));
+        commit(new StorageBatch().deleteSession("c"));
+        assertThat(queue("c")).isEmpty();
+        assertThat(store.stats().queueEntries()).isZero();
+        assertThat(store.stats().messages()).isZero();
+    }
+
+    @Test
+    void aHeldMessageIsRefusedWhereAnotherCouldReferenceItOrItExpires() {
+        StoredMessage m = message("t", "x");
+        assertThatThrownBy(() -> new dev.tern.spi.storage.Mutation.PutQueueEntry("c", queued(1, m), null, false, m))
+                .isInstanceOf(IllegalArgumentException.class);
+        StoredMessage expiring = message("t", "x", 5_000);
+        assertThatThrownBy(() -> new StorageBatch().putQueueEntryHolding("c", queued(1, expiring), expiring))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aNewMessageWithItsFirstReferenceInTheBatchIsKeptAndGoesWithItsLastReference() {
         StoredMessage m = message("t", "new");
         StoredMessage expiring = message("t", "expires", System.currentTimeMillis() + 3_600_000);

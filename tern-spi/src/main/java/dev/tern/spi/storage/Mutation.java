@@ -74,12 +74,25 @@ public sealed interface Mutation {
      * store need not look for an entry to replace. A replacement in a sent state (inflight, released) of an entry
      * the store no longer holds, whose message is gone too, is skipped rather than failing the batch: the expiry
      * purge removed both while the message was out (it was still queued in the store), and nothing is left to change.
+     *
+     * <p>{@code held} (may be null): the entry's message, when this new entry is its only holder and it has no
+     * expiry. The entry then keeps the message itself (no {@link PutMessage}, no reference count: one key written
+     * and one deleted instead of three of each); it comes back with the entry, and goes with it. Nothing else may
+     * reference its id. Later puts of the same entry (state changes) keep it.
      */
-    record PutQueueEntry(String clientId, QueueEntry entry, Withdrawable withdrawable, boolean isNew)
-            implements Mutation {
+    record PutQueueEntry(String clientId, QueueEntry entry, Withdrawable withdrawable, boolean isNew,
+                         StoredMessage held) implements Mutation {
         public PutQueueEntry {
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(entry, "entry");
+            if (held != null && (!isNew || held.id() != entry.messageId() || held.expiresAtMillis() != 0)) {
+                throw new IllegalArgumentException("a held message goes with a new entry of its id, without expiry");
+            }
+        }
+
+        /** A put of an entry whose message is stored on its own ({@link PutMessage}). */
+        public PutQueueEntry(String clientId, QueueEntry entry, Withdrawable withdrawable, boolean isNew) {
+            this(clientId, entry, withdrawable, isNew, null);
         }
 
         /** A put the core will not take back, of an entry that may be stored already. */

@@ -60,6 +60,11 @@ public final class StorageBatch {
         return add(new Mutation.PutQueueEntry(clientId, entry, withdrawable, false));
     }
 
+    /** A new entry that holds its message, its only holder ({@link Mutation.PutQueueEntry#held()}). */
+    public StorageBatch putQueueEntryHolding(String clientId, QueueEntry entry, StoredMessage message) {
+        return add(new Mutation.PutQueueEntry(clientId, entry, null, true, message));
+    }
+
     public StorageBatch removeQueueEntry(String clientId, long seq) {
         return add(new Mutation.RemoveQueueEntry(clientId, seq));
     }

@@ -108,6 +108,10 @@ public final class RocksDbStorageEngine implements StorageEngine {
     private final ReadOptions readOptions = new ReadOptions();
     private final WriteOptions writeOptions = new WriteOptions();
     private final AtomicLong lastMessageId;
+    /** Ids handed out this far apart are covered by one write of {@link Keys#MESSAGE_ID_FLOOR}. */
+    private static final long ID_FLOOR_STEP = 1 << 20;
+    /** The {@link Keys#MESSAGE_ID_FLOOR} on disk. Writer thread. */
+    private long idFloor;
     private final ConcurrentLinkedQueue<Task> tasks = new ConcurrentLinkedQueue<>();
     private final Thread writer;
     private final ScheduledExecutorService syncer;
@@ -216,7 +220,10 @@ public final class RocksDbStorageEngine implements StorageEngine {
         this.resources = resources;
         this.allHandles = allHandles;
         this.handles = handles;
-        this.lastMessageId = new AtomicLong(StoreLogic.lastMessageId(new RocksTables.Reader(db, handles, readOptions)));
+        RocksTables.Reader reader = new RocksTables.Reader(db, handles, readOptions);
+        byte[] floor = reader.get(Table.META, Keys.MESSAGE_ID_FLOOR);
+        this.idFloor = floor == null ? 0 : Records.decodeLong(floor);
+        this.lastMessageId = new AtomicLong(Math.max(StoreLogic.lastMessageId(reader), idFloor));
         if (settings.readOnly()) {
             writer = null;
             syncer = null;
@@ -366,11 +373,18 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 .setLevelCompactionDynamicLevelBytes(true);
     }
 
+    /**
+     * The store format this version writes: 2 since queue entries may hold their message. Version 1 folders are
+     * upgraded when opened for writing (nothing to convert).
+     */
+    static final long FORMAT_VERSION = 2;
+
     private static void checkFormatAndPurge(RocksDB db, Map<Table, ColumnFamilyHandle> handles, Path folder,
                                             RocksDbSettings settings) throws RocksDBException {
         ColumnFamilyHandle meta = handles.get(Table.META);
         byte[] format = db.get(meta, Keys.FORMAT_VERSION);
-        if (format != null && (format.length != 8 || Records.decodeLong(format) != 1)) {
+        long version = format == null || format.length != 8 ? -1 : Records.decodeLong(format);
+        if (format != null && version != 1 && version != FORMAT_VERSION) {
             throw new StorageCorruptedException("Data folder " + folder + " was written by a Tern version whose store"
                     + " format this version cannot read. Use that version, or move the folder aside.", folder, null);
         }
@@ -380,8 +394,10 @@ public final class RocksDbStorageEngine implements StorageEngine {
         try (ReadOptions ro = new ReadOptions(); WriteBatch wb = new WriteBatch();
              WriteOptions wo = new WriteOptions().setSync(true)) {
             RocksTables.GroupWriter kv = new RocksTables.GroupWriter(db, handles, ro);
-            if (format == null) {
-                kv.put(Table.META, Keys.FORMAT_VERSION, Records.encodeLong(1));
+            if (version != FORMAT_VERSION) {
+                // version 1 folders are read as they are; from now on entries may hold their message, which an
+                // older Tern would not read, so it is told (its check above) instead of failing on one entry
+                kv.put(Table.META, Keys.FORMAT_VERSION, Records.encodeLong(FORMAT_VERSION));
             }
             StoreLogic.purgeUnreferenced(kv);
             if (kv.size() > 0) {
@@ -753,6 +769,12 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 }
             }
             if (kv.size() > 0) {
+                long allocated = lastMessageId.get();
+                if (allocated >= idFloor) {
+                    // every id this group holds was handed out before now: after a restart, ids start above them
+                    idFloor = allocated + ID_FLOOR_STEP;
+                    kv.put(Table.META, Keys.MESSAGE_ID_FLOOR, Records.encodeLong(idFloor));
+                }
                 kv.writeTo(wb);
                 db.write(writeOptions, wb);
                 kv.written();
@@ -807,6 +829,12 @@ public final class RocksDbStorageEngine implements StorageEngine {
             RocksTables.GroupWriter kv = new RocksTables.GroupWriter(db, handles, readOptions, recentWrites);
             result = w.work().apply(kv);
             if (kv.size() > 0) {
+                long allocated = lastMessageId.get();
+                if (allocated >= idFloor) {
+                    // every id this group holds was handed out before now: after a restart, ids start above them
+                    idFloor = allocated + ID_FLOOR_STEP;
+                    kv.put(Table.META, Keys.MESSAGE_ID_FLOOR, Records.encodeLong(idFloor));
+                }
                 kv.writeTo(wb);
                 db.write(writeOptions, wb);
                 kv.written();

@@ -14,6 +14,14 @@ import dev.tern.spi.storage.StoredMessage;
 import dev.tern.spi.storage.SubscriptionRecord;
 import dev.tern.spi.storage.SyncMode;
 import dev.tern.storage.StorageEngineContract;
+import dev.tern.storage.kv.Keys;
+import dev.tern.storage.kv.Records;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -81,6 +89,56 @@ class RocksDbStorageEngineTest extends StorageEngineContract {
         long batches = rocks.batchesWritten() - batchesBefore;
         assertThat(batches).isEqualTo(800);
         assertThat(groups).as("800 batches from 8 threads in %d synced writes", groups).isLessThan(batches);
+    }
+
+    @Test
+    void idsAfterARestartStartAboveTheMessagesEntriesHold() {
+        long last = 0;
+        for (int i = 1; i <= 3; i++) {
+            StoredMessage m = message("t", "m" + i);
+            commit(new StorageBatch().putQueueEntryHolding("c", queued(i, m), m));
+            last = m.id();
+        }
+        reopen();
+        assertThat(store.nextMessageId()).as("the messages table is empty; the floor is not").isGreaterThan(last);
+    }
+
+    @Test
+    void aFormatOneFolderIsReadAndUpgradedAndALaterFormatIsRefused() throws Exception {
+        StoredMessage m = message("t", "old");
+        commit(new StorageBatch().putMessage(m).putQueueEntry("c", queued(1, m)));
+        store.close();
+        store = null;
+        assertThat(setFormat(dir, 1)).isEqualTo(RocksDbStorageEngine.FORMAT_VERSION);
+        store = open(dir, SyncMode.ALWAYS);
+        assertThat(queue("c")).containsExactly(queued(1, m));
+        store.close();
+        store = null;
+        assertThat(setFormat(dir, 3)).as("upgraded when opened").isEqualTo(RocksDbStorageEngine.FORMAT_VERSION);
+        assertThatThrownBy(() -> open(dir, SyncMode.ALWAYS)).isInstanceOf(StorageCorruptedException.class)
+                .hasMessageContaining("store format this version cannot read");
+        setFormat(dir, RocksDbStorageEngine.FORMAT_VERSION);
+        store = open(dir, SyncMode.ALWAYS);
+    }
+
+    /** Writes the folder's format version as another Tern would; returns the one it had. */
+    private static long setFormat(Path dir, long version) throws RocksDBException {
+        try (Options options = new Options(); DBOptions dbOptions = new DBOptions()) {
+            List<byte[]> names = RocksDB.listColumnFamilies(options, dir.toString());
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            for (byte[] name : names) {
+                descriptors.add(new ColumnFamilyDescriptor(name));
+            }
+            List<ColumnFamilyHandle> handles = new ArrayList<>();
+            try (RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles)) {
+                ColumnFamilyHandle meta = handles.get(names.indexOf(names.stream()
+                        .filter(n -> new String(n, StandardCharsets.UTF_8).equals("default")).findFirst().orElseThrow()));
+                long before = Records.decodeLong(db.get(meta, Keys.FORMAT_VERSION));
+                db.put(meta, Keys.FORMAT_VERSION, Records.encodeLong(version));
+                handles.forEach(ColumnFamilyHandle::close);
+                return before;
+            }
+        }
     }
 
     @Test

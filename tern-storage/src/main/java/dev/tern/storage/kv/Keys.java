@@ -8,6 +8,11 @@ import java.util.Arrays;
 public final class Keys {
     public static final byte[] EMPTY = new byte[0];
     public static final byte[] FORMAT_VERSION = "format-version".getBytes(StandardCharsets.UTF_8);
+    /**
+     * Every message id handed out so far is below it. Needed because a message an entry holds
+     * ({@link Records#ENTRY_WITH_MESSAGE_V1}) is not in the messages table, whose last key gave the next id before.
+     */
+    public static final byte[] MESSAGE_ID_FLOOR = "message-id-floor".getBytes(StandardCharsets.UTF_8);
     static final byte HOLDER_QUEUE = 1;
     static final byte HOLDER_RETAINED = 2;
     static final byte EXPIRY_SESSION = 'S';

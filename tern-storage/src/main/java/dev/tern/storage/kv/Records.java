@@ -10,6 +10,7 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -137,8 +138,61 @@ public final class Records {
         return b.array();
     }
 
+    /**
+     * Format of a queue entry that holds its message, being its only holder (the message is then in no other table):
+     * {@link #V1}'s fields, then the message as {@link #encodeMessage} writes it. One key to write and to delete
+     * instead of three.
+     */
+    static final byte ENTRY_WITH_MESSAGE_V1 = 2;
+    /** Where an encoded entry's variable part (shared subscription, subscription ids) starts. */
+    private static final int ENTRY_FIXED = 18;
+
+    /** A queue entry that holds {@code message} (see {@link #ENTRY_WITH_MESSAGE_V1}). */
+    public static byte[] encodeQueueEntry(QueueEntry e, StoredMessage message) {
+        return withHeldMessage(encodeQueueEntry(e, message.size()), encodeMessage(message), 0);
+    }
+
+    /** {@code e} in place of the encoded entry {@code old} of the same message: its size, and the message it holds. */
+    public static byte[] replaceQueueEntry(byte[] old, QueueEntry e) {
+        byte[] entry = encodeQueueEntry(e, sizeOfQueueEntry(old));
+        return holdsMessage(old) ? withHeldMessage(entry, old, entryLength(old)) : entry;
+    }
+
+    /** Whether an encoded queue entry holds its message. */
+    public static boolean holdsMessage(byte[] v) {
+        return v.length > 0 && v[0] == ENTRY_WITH_MESSAGE_V1;
+    }
+
+    /** The message an encoded queue entry holds ({@link #holdsMessage}). */
+    public static StoredMessage heldMessage(byte[] v) {
+        return decodeMessage(messageIdOfQueueEntry(v), Arrays.copyOfRange(v, entryLength(v), v.length));
+    }
+
+    private static byte[] withHeldMessage(byte[] entry, byte[] from, int offset) {
+        byte[] v = Arrays.copyOf(entry, entry.length + from.length - offset);
+        System.arraycopy(from, offset, v, entry.length, from.length - offset);
+        v[0] = ENTRY_WITH_MESSAGE_V1;
+        return v;
+    }
+
+    /** Length of an encoded entry's own fields (what follows is the message it holds, if any). */
+    private static int entryLength(byte[] v) {
+        try {
+            ByteBuffer b = ByteBuffer.wrap(v);
+            b.position(ENTRY_FIXED);
+            int shared = b.getInt();
+            if (shared > 0) {
+                b.position(b.position() + shared);
+            }
+            int ids = b.getShort() & 0xFFFF;
+            return b.position() + 4 * ids;
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new CorruptRecordException("truncated queue entry");
+        }
+    }
+
     public static QueueEntry decodeQueueEntry(long seq, byte[] v) {
-        ByteBuffer b = open(v);
+        ByteBuffer b = holdsMessage(v) ? ByteBuffer.wrap(v, 1, v.length - 1) : open(v);
         long messageId = b.getLong();
         int qos = b.get();
         boolean retain = b.get() != 0;

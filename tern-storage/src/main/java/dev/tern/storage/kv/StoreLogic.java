@@ -42,7 +42,13 @@ public final class StoreLogic {
         if (mutation instanceof Mutation.PutQueueEntry m) {
             // claimed here too, for an engine that applies a batch without WriteElision (which claims first)
             if (m.withdrawable() == null || m.withdrawable().claim()) {
-                putQueueEntry(kv, m.clientId(), m.entry(), m.isNew());
+                if (m.held() != null) {
+                    // its only holder, new: nothing to read, nothing to count
+                    kv.put(Table.QUEUES, Keys.queue(m.clientId(), m.entry().seq()),
+                            Records.encodeQueueEntry(m.entry(), m.held()));
+                } else {
+                    putQueueEntry(kv, m.clientId(), m.entry(), m.isNew());
+                }
             }
         } else if (mutation instanceof Mutation.PutMessage m) {
             putMessage(kv, m.message(), m.isNew());
@@ -146,8 +152,8 @@ public final class StoreLogic {
         byte[] old = isNew ? null : kv.get(Table.QUEUES, key);
         long oldMessage = old == null ? 0 : Records.messageIdOfQueueEntry(old);
         if (old != null && oldMessage == entry.messageId()) {
-            // a change of state (sent, released): same message, same reference, same size; nothing else to read
-            kv.put(Table.QUEUES, key, Records.encodeQueueEntry(entry, Records.sizeOfQueueEntry(old)));
+            // a change of state (sent, released): same message, same reference (or held message), same size
+            kv.put(Table.QUEUES, key, Records.replaceQueueEntry(old, entry));
             return;
         }
         Refs refs = refs(kv, entry.messageId());
@@ -162,7 +168,7 @@ public final class StoreLogic {
         }
         kv.put(Table.QUEUES, key, Records.encodeQueueEntry(entry, refs.size()));
         addRef(kv, entry.messageId(), refs, Keys.queueHolder(entry.messageId(), clientId, entry.seq()));
-        if (old != null) {
+        if (old != null && !Records.holdsMessage(old)) {
             dropRef(kv, oldMessage, Keys.queueHolder(oldMessage, clientId, entry.seq()));
         }
     }
@@ -174,6 +180,9 @@ public final class StoreLogic {
             return;
         }
         kv.delete(Table.QUEUES, key);
+        if (Records.holdsMessage(old)) {
+            return; // the message went with it
+        }
         long messageId = Records.messageIdOfQueueEntry(old);
         dropRef(kv, messageId, Keys.queueHolder(messageId, clientId, seq));
     }
@@ -333,7 +342,8 @@ public final class StoreLogic {
         byte[] prefix = Keys.client(clientId);
         kv.scan(Table.QUEUES, prefix, Keys.queue(clientId, Math.max(afterSeq, 0) + 1), (k, v) -> {
             QueueEntry entry = Records.decodeQueueEntry(Keys.seqOfQueueKey(k), v);
-            StoredMessage message = readMessage(kv, entry.messageId()).orElseThrow(() -> new IllegalStateException(
+            StoredMessage message = Records.holdsMessage(v) ? Records.heldMessage(v)
+                    : readMessage(kv, entry.messageId()).orElseThrow(() -> new IllegalStateException(
                     "queue entry " + entry.seq() + " of client '" + clientId + "' references message "
                             + entry.messageId() + ", which is missing"));
             page.add(new QueuedMessage(entry, message));

@@ -44,7 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * QoS 2 publisher (persistent sessions, resending unacknowledged packets after each reconnect as a client must)
  * publish numbered messages; one persistent subscriber stays connected (reconnecting after each crash), another is
  * offline the whole time and collects its queue at the end. Then: every message whose PUBACK / PUBCOMP its publisher
- * received reached each subscriber, in order per publisher; QoS 1 at least once, QoS 2 exactly once.
+ * received reached each subscriber, in order per publisher; QoS 1 at least once, QoS 2 exactly once. Two more
+ * publishers write to topics only one subscriber gets (QoS 1 to the offline one, QoS 2 to the online one), whose
+ * messages the store keeps in that session's queue entry rather than on their own.
  *
  * <p>Cycles: {@code -Dtern.crash.cycles=N} (default 5, what CI runs; docs/durability.md records longer runs).
  */
@@ -52,6 +54,9 @@ class CrashRecoveryTest {
     private static final int CYCLES = Integer.getInteger("tern.crash.cycles", 5);
     private static final String Q1 = "crash/q1";
     private static final String Q2 = "crash/q2";
+    /** Topics only one subscriber gets: their messages are held in that session's queue entry, not stored apart. */
+    private static final String HELD_Q1 = "held/offline/q1";
+    private static final String HELD_Q2 = "held/online/q2";
     private static final Duration IO = Duration.ofSeconds(2);
 
     @TempDir
@@ -110,12 +115,15 @@ class CrashRecoveryTest {
         for (String id : List.of("crash-online", "crash-offline")) {
             try (RawMqttClient c = Raw.connected(port, persistent(id))) {
                 c.subscribe("crash/#", 2);
+                c.subscribe(id.equals("crash-online") ? "held/online/#" : "held/offline/#", 2);
             }
         }
         Subscriber online = new Subscriber("crash-online", port);
         Publisher p1 = new Publisher("crash-p1", Q1, 1, port);
         Publisher p2 = new Publisher("crash-p2", Q2, 2, port);
-        for (Runnable r : List.of(online, p1, p2)) {
+        Publisher h1 = new Publisher("crash-h1", HELD_Q1, 1, port);
+        Publisher h2 = new Publisher("crash-h2", HELD_Q2, 2, port);
+        for (Runnable r : List.of(online, p1, p2, h1, h2)) {
             Thread t = new Thread(r, "crash-client");
             t.setDaemon(true);
             clients.add(t);
@@ -135,6 +143,8 @@ class CrashRecoveryTest {
         }
         assertThat(p1.acked).as("QoS 1 messages acknowledged").isNotEmpty();
         assertThat(p2.acked).as("QoS 2 messages acknowledged").isNotEmpty();
+        assertThat(h1.acked).as("QoS 1 messages for the offline subscriber alone acknowledged").isNotEmpty();
+        assertThat(h2.acked).as("QoS 2 messages for the online subscriber alone acknowledged").isNotEmpty();
 
         Subscriber offline = new Subscriber("crash-offline", port);
         offline.drain();
@@ -145,12 +155,19 @@ class CrashRecoveryTest {
             check(s, Q1, p1.acked, false);
             check(s, Q2, p2.acked, true);
         }
-        assertThat(p1.sessionLost || p2.sessionLost).as("publishers' sessions were always resumed").isFalse();
+        check(offline, HELD_Q1, h1.acked, false);
+        check(online, HELD_Q2, h2.acked, true);
+        assertThat(p1.sessionLost || p2.sessionLost || h1.sessionLost || h2.sessionLost)
+                .as("publishers' sessions were always resumed").isFalse();
         System.out.printf("crash test: %d kill -9 cycles; acknowledged QoS 1 %d, QoS 2 %d; all delivered to both "
                 + "persistent subscribers (online received %d / %d, offline %d / %d)%n", CYCLES, p1.acked.size(),
                 p2.acked.size(), online.received.getOrDefault(Q1, List.of()).size(),
                 online.received.getOrDefault(Q2, List.of()).size(), offline.received.getOrDefault(Q1, List.of()).size(),
                 offline.received.getOrDefault(Q2, List.of()).size());
+        System.out.printf("crash test: messages one subscriber alone gets (held in its queue entry): QoS 1 to the "
+                + "offline one %d acknowledged, %d received; QoS 2 to the online one %d acknowledged, %d received%n",
+                h1.acked.size(), offline.received.getOrDefault(HELD_Q1, List.of()).size(), h2.acked.size(),
+                online.received.getOrDefault(HELD_Q2, List.of()).size());
     }
 
     /** Every acknowledged number arrived; first arrivals in increasing order; no duplicate when exactly once. */

@@ -111,7 +111,7 @@ final class Router {
             shards[0].run(new DeliverBatch(broker, shards[0], message, admitted, publisher, ack));
             return;
         }
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // an array of generic lists
         List<Delivery>[] perShard = new List[shards.length];
         for (Delivery d : deliveries) {
             int i = broker.shardIndex(d.clientId());

@@ -74,6 +74,7 @@ final class MqttChannelHandler extends ChannelInboundHandlerAdapter implements C
     /** While the socket moves to its session's loop ({@link #moveTo}): what was decoded meanwhile; null otherwise. */
     private List<Object> held;
 
+    @SuppressWarnings("rawtypes") // a field updater takes the field's erased class
     private static final AtomicReferenceFieldUpdater<MqttChannelHandler, Queue> PENDING =
             AtomicReferenceFieldUpdater.newUpdater(MqttChannelHandler.class, Queue.class, "pending");
     private static final AtomicLongFieldUpdater<MqttChannelHandler> PENDING_BYTES =

@@ -769,21 +769,10 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 }
             }
             if (kv.size() > 0) {
-                long allocated = lastMessageId.get();
-                if (allocated >= idFloor) {
-                    // every id this group holds was handed out before now: after a restart, ids start above them
-                    idFloor = allocated + ID_FLOOR_STEP;
-                    kv.put(Table.META, Keys.MESSAGE_ID_FLOOR, Records.encodeLong(idFloor));
-                }
-                kv.writeTo(wb);
-                db.write(writeOptions, wb);
-                kv.written();
+                writeOut(kv, wb);
                 wrote = true;
                 groupsWritten.incrementAndGet();
                 batchesWritten.addAndGet(applied.size());
-                if (settings.sync() == SyncMode.BATCH) {
-                    unsynced.set(true);
-                }
             }
         } catch (RocksDBException | RuntimeException e) {
             StorageException failed = failed("write", e);
@@ -801,6 +790,22 @@ public final class RocksDbStorageEngine implements StorageEngine {
             for (Commit c : applied) {
                 c.future().complete(null);
             }
+        }
+    }
+
+    /** Writes what {@code kv} gathered, with the id floor moved up first if the ids handed out have reached it. */
+    private void writeOut(RocksTables.GroupWriter kv, WriteBatch wb) throws RocksDBException {
+        long allocated = lastMessageId.get();
+        if (allocated >= idFloor) {
+            // every id this write holds was handed out before now: after a restart, ids start above them
+            idFloor = allocated + ID_FLOOR_STEP;
+            kv.put(Table.META, Keys.MESSAGE_ID_FLOOR, Records.encodeLong(idFloor));
+        }
+        kv.writeTo(wb);
+        db.write(writeOptions, wb);
+        kv.written();
+        if (settings.sync() == SyncMode.BATCH) {
+            unsynced.set(true);
         }
     }
 
@@ -829,19 +834,8 @@ public final class RocksDbStorageEngine implements StorageEngine {
             RocksTables.GroupWriter kv = new RocksTables.GroupWriter(db, handles, readOptions, recentWrites);
             result = w.work().apply(kv);
             if (kv.size() > 0) {
-                long allocated = lastMessageId.get();
-                if (allocated >= idFloor) {
-                    // every id this group holds was handed out before now: after a restart, ids start above them
-                    idFloor = allocated + ID_FLOOR_STEP;
-                    kv.put(Table.META, Keys.MESSAGE_ID_FLOOR, Records.encodeLong(idFloor));
-                }
-                kv.writeTo(wb);
-                db.write(writeOptions, wb);
-                kv.written();
+                writeOut(kv, wb);
                 wrote = true;
-                if (settings.sync() == SyncMode.BATCH) {
-                    unsynced.set(true);
-                }
             }
         } catch (RocksDBException | RuntimeException e) {
             w.future().completeExceptionally(failed("write", e));
